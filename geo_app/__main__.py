@@ -1,0 +1,5 @@
+"""``python -m geo_app``."""
+
+from geo_app.cli import main
+
+raise SystemExit(main())

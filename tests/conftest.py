@@ -1,0 +1,32 @@
+"""Shared fixtures: data loaded once per session; browser skip that fails in CI."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from geo_app import prepared
+
+
+def require_chromium() -> str:
+    """Path of Debian's chromium; skip without it locally, fail in CI (CI=true)."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path:
+        return path
+    message = "Chromium is not installed (apt-get install chromium fonts-noto-cjk)"
+    if os.environ.get("CI"):
+        pytest.fail(message + " - browser tests may not skip in CI")
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def default_counties():
+    """The 14 counties of Linxia and Zhangye from the committed boundaries."""
+    return prepared.default_counties()
+
+
+@pytest.fixture(scope="session")
+def default_prefectures():
+    return prepared.default_prefectures()
