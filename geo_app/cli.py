@@ -63,7 +63,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from geo_app import catalog
 
-    cat = catalog.load_catalog()
+    cat = catalog.load_catalog(Path(args.layers_dir)) if args.layers_dir else catalog.load_catalog()
     counts = cat.counts()
     print(counts.to_string())
     print(f"OK: {len(cat.features)} features in {len(cat.plans)} plans")
@@ -98,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="validate the layer catalog and print counts",
                        description="Validate layers/*.yaml against the schema and the plan texts.")
+    p.add_argument("--layers-dir", help="folder of plan YAML files (default: layers/)")
     p.set_defaults(func=cmd_check)
     return parser  # fmt: skip
 
