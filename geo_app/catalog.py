@@ -26,6 +26,7 @@ STATUSES = ("existing", "to_build", "to_upgrade")
 RECIPES = ("counties", "counties_near", "point", "outline", "line")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _WS = re.compile(r"\s+")
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 
 
 @dataclass(frozen=True)
@@ -167,10 +168,7 @@ def _plan_counties(region: int) -> dict[int, str]:
     """adcode -> name of the counties of a plan's prefecture."""
     from geo_app import boundaries, prepared
 
-    if region in prepared.DEFAULT_REGIONS:
-        gdf = prepared.default_counties((region,))
-    else:
-        gdf = boundaries.counties_of(region)
+    gdf = prepared.default_counties((region,)) if region in prepared.DEFAULT_REGIONS else boundaries.counties_of(region)
     return dict(zip(gdf.adcode.astype(int), gdf.name_zh, strict=True))
 
 
@@ -350,8 +348,10 @@ def _check_recipe(geom: dict, counties: list, reference_ids: set[str], bad) -> N
             check_refs("near", geom["near"])
             return
         ring = geom.get("lonlat")
-        if not isinstance(ring, list) or len(ring) < (3 if recipe == "outline" else 2) or not all(
-            _is_lonlat(p) for p in ring
+        if (
+            not isinstance(ring, list)
+            or len(ring) < (3 if recipe == "outline" else 2)
+            or not all(_is_lonlat(p) for p in ring)
         ):
             bad("geometry.lonlat", f"{recipe} needs a list of [lon, lat] vertices")
 
@@ -369,7 +369,7 @@ def load_catalog(layers_dir: Path = LAYERS_DIR, strict: bool = True) -> Catalog:
     for path in files:
         file = _rel(path)
         try:
-            doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}" if mark else "-"

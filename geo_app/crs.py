@@ -23,7 +23,7 @@ CRS_CHOICES: dict[str, str] = {
 
 def gk_central_meridian(lon: float) -> int:
     """Central meridian of the 3-degree zone containing ``lon`` (75..135)."""
-    cm = int(round(lon / 3.0)) * 3
+    cm = round(lon / 3.0) * 3
     return min(max(cm, 75), 135)
 
 

@@ -30,11 +30,20 @@ def _from_metric(geom: shapely.Geometry, crs: str) -> shapely.Geometry:
     return gpd.GeoSeries([geom], crs=crs).to_crs(4326).iloc[0]
 
 
-def build_geometry(feature: Feature, counties: gpd.GeoSeries, reference: gpd.GeoDataFrame) -> shapely.Geometry:
-    """The WGS84 geometry of one feature. ``counties`` is a GeoSeries indexed by adcode."""
+def build_geometry(
+    feature: Feature, counties: gpd.GeoSeries, reference: gpd.GeoDataFrame, unions: dict | None = None
+) -> shapely.Geometry:
+    """The WGS84 geometry of one feature. ``counties`` is a GeoSeries indexed by adcode;
+    ``unions`` memoises county unions shared by many features (a whole prefecture)."""
     recipe = feature.geometry["recipe"]
     spec = feature.geometry
-    area = _union(counties.loc[list(feature.counties)]) if feature.counties else None
+    area = None
+    if feature.counties:
+        key = tuple(sorted(feature.counties))
+        unions = {} if unions is None else unions
+        if key not in unions:
+            unions[key] = _union(counties.loc[list(key)])
+        area = unions[key]
     if recipe == "counties":
         return area
     if recipe == "counties_near":
@@ -67,14 +76,14 @@ def build_features(catalog: Catalog, counties: gpd.GeoDataFrame) -> gpd.GeoDataF
     """
     by_code = counties.set_index("adcode").geometry
     reference = load_reference()
-    geoms, problems = [], []
+    geoms, problems, unions = [], [], {}
     for f in catalog.features:
         missing = [c for c in f.counties if c not in by_code.index]
         if missing:
             problems.append(Problem(f.file, f.id, "counties", f"no boundary loaded for {missing}"))
             geoms.append(None)
             continue
-        geom = build_geometry(f, by_code, reference)
+        geom = build_geometry(f, by_code, reference, unions)
         if geom is None or geom.is_empty:
             problems.append(Problem(f.file, f.id, "geometry", "recipe gives an empty geometry"))
         geoms.append(geom)

@@ -37,9 +37,9 @@ def county_item_table(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
             share = r.geometry.intersection(county_geom).area / r.county_area
             if share < MIN_SHARE:
                 continue
-        elif r.shape == "line" and r.geometry.intersection(county_geom).length < 1.0:
-            continue
-        elif r.shape == "point" and not county_geom.covers(r.geometry):
+        elif (r.shape == "line" and r.geometry.intersection(county_geom).length < 1.0) or (
+            r.shape == "point" and not county_geom.covers(r.geometry)
+        ):
             continue
         rows.append(
             {

@@ -126,12 +126,15 @@ def test_all_problems_reported_and_valid_features_kept(tmp_path):
 
 def test_broken_yaml_names_the_file_and_line(tmp_path):
     shutil.copy(LAYERS_DIR / "styles.yaml", tmp_path / "styles.yaml")
-    (tmp_path / "broken.yaml").write_text(textwrap.dedent("""
+    (tmp_path / "broken.yaml").write_text(
+        textwrap.dedent("""
         plan:
           id: linxia
         features:
           - id: [unclosed
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     with pytest.raises(CatalogError, match=r"broken.yaml: -: line \d+: not valid YAML"):
         load_catalog(tmp_path)
 

