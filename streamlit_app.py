@@ -120,6 +120,19 @@ if "init" not in st.session_state:
     st.session_state.fly = None
 
 
+def localized_select(label: str, options: list, state_key: str, fmt, lang: str, where=st) -> None:
+    """A selectbox whose option labels follow the language: the widget key carries the language
+    (Streamlit keeps a keyed widget's first labels), the chosen value lives in ``state_key``."""
+    widget_key = f"{state_key}__{lang}"
+    current = st.session_state.get(state_key, options[0])
+
+    def copy() -> None:
+        st.session_state[state_key] = st.session_state[widget_key]
+
+    where.selectbox(label, options, index=options.index(current) if current in options else 0,
+                    key=widget_key, format_func=fmt, on_change=copy)  # fmt: skip
+
+
 def _set_all(value: bool) -> None:
     for key in ALL_KEYS:
         st.session_state[f"layer::{key}"] = value
@@ -131,10 +144,8 @@ with st.sidebar:
     st.radio(t("language", "zh"), ["zh", "en"], key="lang", horizontal=True,
              format_func=lambda v: "中文" if v == "zh" else "English")  # fmt: skip
     lang = st.session_state.lang
-    st.selectbox(t("region", lang), viewstate.REGIONS, key="region",
-                 format_func=lambda v: t(f"region_{v}", lang))  # fmt: skip
-    st.selectbox(t("basemap", lang), BASEMAP_IDS, key="basemap",
-                 format_func=lambda v: mapview.BASEMAPS[v].label(lang))  # fmt: skip
+    localized_select(t("region", lang), list(viewstate.REGIONS), "region", lambda v: t(f"region_{v}", lang), lang)
+    localized_select(t("basemap", lang), BASEMAP_IDS, "basemap", lambda v: mapview.BASEMAPS[v].label(lang), lang)
 
     st.subheader(t("layers", lang))
     c1, c2 = st.columns(2)
@@ -193,7 +204,7 @@ if DATA.problems:
 
 index = get_search_index(lang)
 choice = st.selectbox(
-    t("search", lang), options=[None, *index.index.tolist()], key="search",
+    t("search", lang), options=[None, *index.index.tolist()], key=f"search__{lang}",
     format_func=lambda i: t("search_placeholder", lang) if i is None else index.loc[i, "label"],
 )  # fmt: skip
 fly_center, fly_zoom, highlight = None, None, ()

@@ -33,12 +33,12 @@ def county_item_table(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     for _, r in pairs.iterrows():
         county_geom = cty.loc[r.index_right, "geometry"]
         share = None
-        if r.shape == "area":
+        if r["shape"] == "area":
             share = r.geometry.intersection(county_geom).area / r.county_area
             if share < MIN_SHARE:
                 continue
-        elif (r.shape == "line" and r.geometry.intersection(county_geom).length < 1.0) or (
-            r.shape == "point" and not county_geom.covers(r.geometry)
+        elif (r["shape"] == "line" and r.geometry.intersection(county_geom).length < 1.0) or (
+            r["shape"] == "point" and not county_geom.covers(r.geometry)
         ):
             continue
         rows.append(
@@ -53,7 +53,7 @@ def county_item_table(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
                 "category": r.category,
                 "section": r.section,
                 "precision": r.precision,
-                "shape": r.shape,
+                "shape": r["shape"],
                 "share_of_county": None if share is None else round(min(share, 1.0), 4),
                 "named_in_plan": int(r.adcode) in set(r.counties),
                 "quote": r.quote,

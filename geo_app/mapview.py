@@ -36,6 +36,7 @@ from geo_app.basemaps import BASEMAPS, tile_url
 from geo_app.datum import gdf_to_gcj02
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
+from geo_app.names import english_name, stem
 
 DEFAULT_CENTER = (37.0, 101.5)
 PREFECTURE_FILLS = {622900: "#f3efe6", 620700: "#eef2e8"}
@@ -118,6 +119,14 @@ def layer_label(data: MapData, key: str, lang: str) -> str:
     return f"{plan_short_name(plan, lang)} · {pick(c['label_zh'], c['label_en'], lang)}"
 
 
+def short_county_name(name_zh: str, lang: str) -> str:
+    """Map label of a county: 积石山保安族东乡族撒拉族自治县 -> 积石山县 / Jishishan County."""
+    if len(name_zh) <= 6:
+        return name_zh if lang == "zh" else english_name(name_zh)
+    short = stem(name_zh) + "县"
+    return short if lang == "zh" else english_name(short)
+
+
 def plan_short_name(plan: str, lang: str) -> str:
     return t(f"region_{plan}", lang) if plan in ("linxia", "zhangye") else plan
 
@@ -153,12 +162,17 @@ _BIND = JsCode(
 # ----------------------------------------------------------------------------- base map
 
 
+def shown_counties(data: MapData, spec: MapSpec) -> gpd.GeoDataFrame:
+    """Display counties of the prefectures of the plans shown."""
+    plans = spec.plans or tuple(data.catalog.plans)
+    regions = [data.catalog.plans[p].region for p in plans if p in data.catalog.plans]
+    return data.display_counties[data.display_counties.prefecture_adcode.isin(regions)]
+
+
 def _view(data: MapData, spec: MapSpec) -> tuple[tuple[float, float], int, list | None]:
     if spec.center and spec.zoom:
         return spec.center, spec.zoom, None
-    plans = spec.plans or tuple(data.catalog.plans)
-    regions = [data.catalog.plans[p].region for p in plans if p in data.catalog.plans]
-    sub = data.display_counties[data.display_counties.prefecture_adcode.isin(regions)]
+    sub = shown_counties(data, spec)
     if sub.empty:
         return DEFAULT_CENTER, 6, None
     minx, miny, maxx, maxy = sub.total_bounds
@@ -206,7 +220,7 @@ def _add_reference(m: folium.Map, data: MapData, spec: MapSpec) -> None:
     ref = data.reference.reset_index(drop=True)
     # Draw the mountain zone inside the prefectures and rivers a little beyond them, so the
     # reference data's rectangular extraction boxes never show as edges.
-    inside = shapely.union_all(data.display_counties.geometry.values)
+    inside = shapely.union_all(shown_counties(data, spec).geometry.values)
     near = inside.buffer(0.15)
     ref = ref.assign(geometry=[
         g.intersection(inside) if k == "mountain_zone" else (g.intersection(near) if k in ("river", "road") else g)
@@ -236,7 +250,7 @@ def _add_reference(m: folium.Map, data: MapData, spec: MapSpec) -> None:
         ).add_to(rg)
         rg.add_to(m)
 
-    towns = ref[ref["kind"].isin(["town", "county_seat", "city"])]
+    towns = ref[ref["kind"].isin(["town", "county_seat", "city"]) & ref.geometry.within(near)]
     if not towns.empty:
         tg = folium.FeatureGroup(name=t("towns", lang), control=spec.standalone)
         for row in towns.itertuples():
@@ -261,7 +275,7 @@ def _add_reference(m: folium.Map, data: MapData, spec: MapSpec) -> None:
 
 def _add_counties(m: folium.Map, data: MapData, spec: MapSpec) -> None:
     lang = spec.lang
-    counties = _shift(data.display_counties, spec)
+    counties = _shift(shown_counties(data, spec), spec)
     tips = [popups.county_tooltip(r, lang) for _, r in counties.iterrows()]
     popup_html = [popups.county_popup(r, data.join[data.join.adcode == r.adcode], lang) for _, r in counties.iterrows()]
     counties = counties.assign(tip=tips, popup=popup_html if spec.standalone else "")
@@ -287,9 +301,7 @@ def _add_counties(m: folium.Map, data: MapData, spec: MapSpec) -> None:
     ).add_to(group)  # fmt: skip
     for row in counties.itertuples():
         p = row.geometry.representative_point()
-        name = pick(row.name_zh, row.name_en, lang)
-        if lang == "zh" and len(name) > 8:  # 积石山保安族东乡族撒拉族自治县 -> 积石山县
-            name = name[:3] + "县"
+        name = short_county_name(row.name_zh, lang)
         folium.Marker(
             [p.y, p.x], interactive=False,
             icon=folium.DivIcon(html=f'<div class="pm-county-label">{escape(name)}</div>', icon_size=(160, 16),

@@ -30,3 +30,11 @@ def default_counties():
 @pytest.fixture(scope="session")
 def default_prefectures():
     return prepared.default_prefectures()
+
+
+@pytest.fixture(scope="session")
+def map_data():
+    """The full pipeline output (catalog -> geometries -> join), built once."""
+    from geo_app.mapdata import load_map_data
+
+    return load_map_data(strict=True)
