@@ -12,7 +12,8 @@ def test_round_trip():
     state = ViewState(lang="en", region="linxia", layers=frozenset({"linxia:agri_park"}), basemap="osm",
                       context=("兰州市",), center=(35.6, 103.2), zoom=10)  # fmt: skip
     back = parse(to_params(state, KEYS), KEYS, BASEMAPS)
-    assert (back.lang, back.region, back.layers, back.basemap) == ("en", "linxia", frozenset({"linxia:agri_park"}), "osm")
+    assert (back.lang, back.region, back.basemap) == ("en", "linxia", "osm")
+    assert back.layers == frozenset({"linxia:agri_park"})
     assert back.context == ("兰州市",)
     assert back.center == (35.6, 103.2) and back.zoom == 10
     assert back.ignored == []
