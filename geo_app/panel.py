@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
-from geo_app.popups import counties_label, status_label
+from geo_app.popups import present, counties_label, status_label
 
 
 @dataclass
@@ -82,9 +82,9 @@ def feature_panel(data: MapData, feature_id: str, lang: str) -> Panel:
         (t("county", lang), counties_label(list(f.counties), names, region_size, lang) or "—"),
         (t("precision", lang), pick(prec.get("label_zh"), prec.get("label_en"), lang)),
     ]
-    if f.status:
+    if present(f.status):
         fields.append((t("status", lang), status_label(f.status, lang)))
-    if f.location_source:
+    if present(f.location_source):
         fields.append((t("location_source", lang), str(f.location_source)))
     return Panel(
         kind="feature",

@@ -9,6 +9,11 @@ import pandas as pd
 from geo_app.i18n import pick, t
 
 
+def present(value) -> bool:
+    """True for a real value (not None, NaN or empty text)."""
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
+
+
 def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
 
@@ -48,9 +53,9 @@ def feature_popup(
         _row(t("county", lang), counties_label(list(row["counties"]), county_names, region_size, lang) or "—"),
         _row(t("precision", lang), pick(prec.get("label_zh"), prec.get("label_en"), lang) or row["precision"]),
     ]
-    if row.get("status"):
+    if present(row.get("status")):
         rows.append(_row(t("status", lang), status_label(row["status"], lang)))
-    if row.get("location_source"):
+    if present(row.get("location_source")):
         rows.append(_row(t("location_source", lang), str(row["location_source"])))
     return (
         f'<div class="pm-popup" data-feature-id="{escape(str(row["id"]))}">'

@@ -100,3 +100,8 @@ def test_indicative_shapes_are_dashed(map_data, precision):
     assert s["dashArray"]
     admin = style({"properties": {"id": "x", "category": "industrial_belt", "precision": "admin"}})
     assert not admin.get("dashArray") and admin["fill"] is False
+
+
+def test_popup_omits_missing_fields(map_data):
+    html = _render(full_map(map_data, MapSpec(standalone=True)))
+    assert ">nan<" not in html and ">None<" not in html
