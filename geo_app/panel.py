@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
-from geo_app.popups import present, counties_label, status_label
+from geo_app.popups import counties_label, present, status_label
 
 
 @dataclass

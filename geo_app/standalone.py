@@ -49,7 +49,8 @@ class Title(MacroElement):
     def __init__(self, title: str, subtitle: str):
         super().__init__()
         self._name = "Title"
-        self.html_json = json.dumps(f"<div class='pm-t1'>{escape(title)}</div><div class='pm-t2'>{escape(subtitle)}</div>")
+        html = f"<div class='pm-t1'>{escape(title)}</div><div class='pm-t2'>{escape(subtitle)}</div>"
+        self.html_json = json.dumps(html)
 
 
 TITLE_CSS = """<style>
@@ -103,8 +104,10 @@ def standalone_map(data: MapData, spec: MapSpec, title: str | None = None) -> fo
     folium.FeatureGroup(name=BASEMAPS["offline"].label(spec.lang), overlay=False, control=True).add_to(m)
     for bid in STANDALONE_TILES:
         bm = BASEMAPS[bid]
-        tiles = folium.TileLayer(bm.url, attr=bm.attribution, name=bm.label(spec.lang), max_zoom=bm.max_zoom,
-                                 subdomains=bm.subdomains or "abc", overlay=False, control=True, show=False)  # fmt: skip
+        tiles = folium.TileLayer(
+            bm.url, attr=bm.attribution, name=bm.label(spec.lang), max_zoom=bm.max_zoom,
+            subdomains=bm.subdomains or "abc", overlay=False, control=True, show=False,
+        )  # fmt: skip
         tiles.add_to(m)
         TileFallback(tiles, t("offline_notice", spec.lang)).add_to(m)
     search = _search_layer(data, spec).add_to(m)
