@@ -48,15 +48,93 @@ def cmd_regions(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from geo_app import export
 
+    fmt = export.check_format(args.format, args.out)
+    export.check_crs(args.crs)
     out = _out_path(args.out, args.force)
+    if out.is_dir():
+        raise UserError(f"{out} is a folder; give a file name for --out")
     result = export.export_layers(
         layers=_split(args.layers),
         regions=_split(args.region) if args.region else None,
-        fmt=args.format,
+        county=_split(args.county) if args.county else None,
+        fmt=fmt,
         crs=args.crs,
         out=out,
+        force=args.force,
     )
-    print(f"wrote {result.path} ({result.count} features, {result.crs_label})")
+    print(result.summary())
+    return 0
+
+
+def cmd_image(args: argparse.Namespace) -> int:
+    from geo_app import image
+
+    image.check_options(args.out, args.size, args.lang, args.region)
+    out = _out_path(args.out, args.force)
+    if out.is_dir():
+        raise UserError(f"{out} is a folder; give a file name for --out")
+    result = image.render_map(
+        out,
+        size=args.size,
+        lang=args.lang,
+        layers=_split(args.layers),
+        region=args.region,
+        title=args.title,
+        dpi=args.dpi,
+    )
+    print(result.summary())
+    return 0
+
+
+def _map_spec(args: argparse.Namespace):
+    from geo_app import mapview, viewstate
+
+    if args.region not in viewstate.REGIONS:
+        raise UserError(f"unknown region {args.region!r}; choose one of {', '.join(viewstate.REGIONS)}")
+    if args.lang not in ("zh", "en"):
+        raise UserError(f"unknown language {args.lang!r}; choose zh or en")
+    plans = None if args.region == "both" else (args.region,)
+    return mapview.MapSpec(lang=args.lang, plans=plans)
+
+
+def cmd_html(args: argparse.Namespace) -> int:
+    from geo_app.mapdata import load_map_data
+    from geo_app.standalone import standalone_html
+
+    out = _out_path(args.out, args.force)
+    spec = _map_spec(args)
+    html = standalone_html(load_map_data(strict=True), spec, title=args.title)
+    out.write_text(html, encoding="utf-8")
+    print(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, self-contained: opens offline by double-click)")
+    return 0
+
+
+def cmd_deck(args: argparse.Namespace) -> int:
+    from geo_app import deck, mapview, scenes
+    from geo_app.mapdata import load_map_data
+
+    args.format = args.format or ("pdf" if args.out.lower().endswith(".pdf") else "html")
+    if args.format not in ("html", "pdf"):
+        raise UserError(f"unknown deck format {args.format!r}; choose html or pdf")
+    if args.lang not in ("zh", "en"):
+        raise UserError(f"unknown language {args.lang!r}; choose zh or en")
+    out = _out_path(args.out, args.force)
+    data = load_map_data(strict=True)
+    decks = scenes.load_decks(mapview.layer_keys(data), set(data.features["id"]))
+    wanted = _split(args.decks) if args.decks else list(decks)
+    unknown = [d for d in wanted if d not in decks]
+    if unknown:
+        raise UserError(f"unknown deck {', '.join(unknown)}; choose from {', '.join(decks)}")
+    chosen = [decks[d] for d in wanted]
+    for d in chosen:
+        for problem in d.problems:
+            print(f"warning: {problem} (scene skipped)", file=sys.stderr)
+    n = sum(len(d.scenes) for d in chosen)
+    if args.format == "html":
+        out.write_text(deck.deck_html(data, chosen, args.lang), encoding="utf-8")
+    else:
+        out.write_bytes(deck.deck_pdf_bytes(data, chosen, args.lang))
+    print(f"wrote {out} ({n} scenes, {args.format})")
     return 0
 
 
@@ -85,21 +163,97 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=cmd_regions)
 
-    p = sub.add_parser("export", help="write layers as GeoJSON and other GIS formats",
-                       description="Export boundaries or plan layers for GIS tools.")
+    p = sub.add_parser(
+        "export", help="write plan layers and boundaries as GeoJSON, GeoPackage, shapefile, CSV or KML",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Export plan layers and county boundaries for GIS tools. Every export carries a metadata "
+                    "note (plans, date, CRS and datum treatment, sources and licences, precision, selection).",
+        epilog="""formats (--format; guessed from the --out suffix when omitted):
+  geojson  RFC 7946 GeoJSON: WGS84 lon/lat only (or GCJ02), metadata in a 'metadata' member
+  gpkg     GeoPackage: a table per category (points in <category>_points), counties,
+           county_items (county x item table), metadata
+  shp      zip of shapefiles (plan_areas, plan_points, counties) with UTF-8 .cpg, .prj,
+           FIELDS.txt (10-byte field names), county_items.csv, METADATA.txt
+  csv      features with lon/lat and WKT + county x item table + metadata (UTF-8 with BOM);
+           a .zip --out bundles them, otherwise <stem>.county_items.csv, <stem>.metadata.txt
+  kml      Google Earth: folders per category, quote in the description (WGS84 or GCJ02)
+coordinate systems (--crs):
+  EPSG:4326  WGS84 lon/lat (default)
+  EPSG:4490  CGCS2000 lon/lat (same numbers; datums agree to centimetres)
+  auto-gk    CGCS2000 3-degree Gauss-Kruger zone of the selection (EPSG:4534-4554;
+             Linxia 4543, Zhangye 4542); an explicit zone such as EPSG:4543 works too
+  GCJ02      Amap/Gaode shifted lon/lat; no EPSG code: labelled EPSG:4326 in gpkg/shp,
+             file names end in _GCJ02; only for use over GCJ-02 base maps
+layers (--layers, comma list):
+  all | counties | linxia | zhangye | a category (industrial_belt, ecology, ...) |
+  plan:category (linxia:industrial_belt) | feature ids (linxia-taizishan-mushroom-belt)
+examples:
+  python -m geo_app export --layers counties --region 622900,620700 --out counties.geojson
+  python -m geo_app export --layers linxia --crs auto-gk --format gpkg --out linxia.gpkg
+  python -m geo_app export --layers all --county 和政县 --format csv --out hezheng.csv""")
     p.add_argument("--layers", default="all",
-                   help="comma list: counties, all, a plan id (linxia, zhangye), a category, or feature ids")
-    p.add_argument("--region", help="comma list of adcodes or names (default: the plans' prefectures)")
-    p.add_argument("--format", default="geojson", help="geojson (more formats: see README)")
-    p.add_argument("--crs", default="EPSG:4326", help="EPSG:4326")
-    p.add_argument("--out", required=True, help="output file")
-    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+                   help="comma list: all, counties, a plan id (linxia, zhangye), a category id, plan:category, "
+                        "or feature ids (default: all)")
+    p.add_argument("--region", help="comma list of adcodes or names, or linxia / zhangye / both: the county "
+                                    "boundaries to export; plan features are kept when they touch them "
+                                    "(default: the plans' prefectures)")
+    p.add_argument("--county", help="comma list of plan counties (adcode or name, e.g. 622925 or 和政县): keep "
+                                    "only features touching them")
+    p.add_argument("--format", default=None, metavar="FORMAT",
+                   help="geojson | gpkg | shp | csv | kml (default: from the --out suffix, else geojson)")
+    p.add_argument("--crs", default="EPSG:4326", metavar="CRS",
+                   help="EPSG:4326 | EPSG:4490 | auto-gk | GCJ02 (default: EPSG:4326)")
+    p.add_argument("--out", required=True, help="output file (shp: a .zip)")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "image", help="draw a print-ready static map (PNG at 300 dpi or vector PDF)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Draw the plan layers on the county map for slides and documents: title, legend, scale bar, "
+                    "north arrow, sources and date. Chinese text uses the Noto Sans CJK font "
+                    "(Debian: apt-get install fonts-noto-cjk).",
+        epilog="""examples:
+  python -m geo_app image --out map.png                       # A4 landscape, both plans, Chinese
+  python -m geo_app image --out linxia.pdf --region linxia --size 16:9 --lang en
+  python -m geo_app image --out belts.png --layers industrial_belt,ecology --title 产业带与生态""")
+    p.add_argument("--out", required=True, help="output file: .png (300 dpi) or .pdf (vector)")
+    p.add_argument("--size", default="a4", metavar="SIZE",
+                   help="a4 (landscape, 297 x 210 mm) | 16:9 (13.333 x 7.5 in, slides) (default: a4)")
+    p.add_argument("--lang", default="zh", metavar="LANG", help="zh | en (default: zh)")
+    p.add_argument("--layers", default="all",
+                   help="comma list as for export: all, a plan id, a category, plan:category, feature ids")
+    p.add_argument("--region", default="both", metavar="REGION",
+                   help="linxia | zhangye | both (two panels) (default: both)")
+    p.add_argument("--title", help="title (default: the plans' titles)")
+    p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default: 300)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_image)
 
     p = sub.add_parser("check", help="validate the layer catalog and print counts",
                        description="Validate layers/*.yaml against the schema and the plan texts.")
     p.add_argument("--layers-dir", help="folder of plan YAML files (default: layers/)")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("html", help="write a self-contained offline HTML map",
+                       description="Write one HTML file with every JS/CSS inlined: layers, layer control, legend, "
+                                   "popups with quotes, title, scale bar, north arrow, fullscreen, search and the "
+                                   "offline basemap. Opens by double-click with no network.")
+    p.add_argument("--out", required=True, help="output .html file")
+    p.add_argument("--region", default="both", help="both (default), linxia or zhangye")
+    p.add_argument("--lang", default="zh", help="zh (default) or en")
+    p.add_argument("--title", help="title shown on the map (default: the app title)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_html)
+
+    p = sub.add_parser("deck", help="write the presentation decks (offline HTML or PDF)",
+                       description="Write the scenes of scenes/*.yaml as one offline HTML file (arrow keys step "
+                                   "through scenes, N shows speaker notes) or a PDF with one 16:9 page per scene.")
+    p.add_argument("--out", required=True, help="output .html or .pdf file")
+    p.add_argument("--format", default=None, help="html (default for .html) or pdf (default for .pdf)")
+    p.add_argument("--decks", help="comma list of deck ids (default: all, e.g. linxia,zhangye)")
+    p.add_argument("--lang", default="zh", help="zh (default) or en")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_deck)
     return parser  # fmt: skip
 
 
