@@ -34,6 +34,10 @@ BOUNDARY_COLUMNS = [
 ]  # fmt: skip
 
 
+#: Queries that mean the whole country (all 2,875 counties).
+COUNTRY_QUERIES = {"中国", "全国", "中华人民共和国", "china", "100000"}
+
+
 class RegionNotFoundError(LookupError):
     """A region name or adcode that matches nothing; the message suggests near matches."""
 
@@ -271,10 +275,12 @@ def load_region(query: str | int) -> gpd.GeoDataFrame:
 
 
 def counties_of(query: str | int) -> gpd.GeoDataFrame:
-    """The counties of a province or prefecture (or the county itself), WGS84."""
-    region = resolve_region(query)
+    """The counties of the country, a province or a prefecture (or the county itself), WGS84."""
     idx = region_index()
     counties = idx[idx.level == "county"]
+    if str(query).strip().lower() in COUNTRY_QUERIES:
+        return regions_frame([_row_to_region(r) for r in counties.drop_duplicates("adcode").itertuples()])
+    region = resolve_region(query)
     if region.level == "province":
         sel = counties[counties.province_zh == region.province_zh]
     elif region.level == "prefecture":

@@ -79,6 +79,13 @@ CSS = """
 """
 
 
+#: Larger legend and labels for presentation on a projector.
+PRESENT_MAP_CSS = """<style>
+.pm-legend { font-size: 15px; } .pm-legend h4 { font-size: 16px; }
+.pm-county-label { font-size: 15px; } .pm-town-label { font-size: 13px; }
+</style>"""
+
+
 @dataclass
 class MapSpec:
     """What to draw: language, basemap, visible layers, view, extras."""
@@ -310,15 +317,21 @@ def _add_counties(m: folium.Map, data: MapData, spec: MapSpec) -> None:
     group.add_to(m)
 
 
+#: Above this many context polygons, draw them on a canvas (one element) instead of SVG paths.
+CANVAS_THRESHOLD = 300
+
+
 def _add_context(m: folium.Map, spec: MapSpec) -> None:
+    """Other regions' county boundaries (already simplified for their extent), thin and dashed."""
     ctx = _shift(spec.context, spec)
     ctx = ctx.assign(tip=[escape(pick(a, b, spec.lang)) for a, b in zip(ctx.name_zh, ctx.name_en, strict=True)])
     group = folium.FeatureGroup(name=t("context_layer", spec.lang), control=spec.standalone)
+    extra = {"renderer": JsCode("L.canvas({padding: 0.5})")} if len(ctx) > CANVAS_THRESHOLD else {}
     folium.GeoJson(
-        _geojson(ctx, ["adcode", "name_zh", "tip"]),
-        style_function=lambda _: {"color": "#777", "weight": 1, "dashArray": "4 3", "fillColor": "#ffffff",
-                                  "fillOpacity": 0.05},
-        on_each_feature=_BIND,
+        _geojson(ctx, ["tip"]),
+        style_function=lambda _: {"color": "#777", "weight": 0.8, "dashArray": "4 3", "fillColor": "#ffffff",
+                                  "fillOpacity": 0.04},
+        on_each_feature=_BIND, **extra,
     ).add_to(group)  # fmt: skip
     group.add_to(m)
 

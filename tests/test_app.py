@@ -93,3 +93,56 @@ def test_search_finds_features_and_counties_in_both_languages():
     search.set_value(pos - 1).run()  # option 0 is the empty prompt; values are row numbers
     assert not at.exception
     assert at.session_state["search__zh"] == pos - 1
+
+
+def test_presentation_mode_steps_through_scenes():
+    at = _run()
+    at.sidebar.toggle(key="present").set_value(True).run()
+    assert not at.exception
+    titles = [m.value for m in at.markdown if "<div class='pm-present-title'>" in m.value]
+    assert titles and "临夏州科技创新布局总览" in titles[0]
+    assert any("1 / 7" in m.value for m in at.markdown)
+    at.button(key="next").click().run()
+    assert any("2 / 7" in m.value for m in at.markdown)
+    at.button(key="prev").click().run()
+    assert any("1 / 7" in m.value for m in at.markdown)
+    at.toggle(key="show_notes").set_value(True).run()
+    assert any("先看全州" in i.value for i in at.info)
+    at.selectbox(key="deck").set_value("zhangye").run()
+    assert any("张掖市科技创新布局总览" in m.value for m in at.markdown)
+
+
+def test_invalid_scenes_file_still_presents_the_rest(tmp_path, monkeypatch):
+    import shutil
+
+    import yaml
+
+    from geo_app import scenes
+
+    doc = yaml.safe_load((ROOT / "scenes" / "linxia.yaml").read_text(encoding="utf-8"))
+    doc["scenes"][0]["layers"] = ["linxia:bogus"]
+    (tmp_path / "linxia.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    shutil.copy(ROOT / "scenes" / "zhangye.yaml", tmp_path / "zhangye.yaml")
+    monkeypatch.setattr(scenes, "SCENES_DIR", tmp_path)
+    at = _run()
+    at.sidebar.toggle(key="present").set_value(True).run()
+    assert not at.exception
+    assert any("linxia:bogus" in c.value for c in at.code)
+    assert any("1 / 6" in m.value for m in at.markdown)
+
+
+def test_save_view_as_scene(tmp_path, monkeypatch):
+    import shutil
+
+    from geo_app import scenes
+
+    for name in ("linxia.yaml", "zhangye.yaml"):
+        shutil.copy(ROOT / "scenes" / name, tmp_path / name)
+    monkeypatch.setattr(scenes, "SCENES_DIR", tmp_path)
+    at = _run()
+    form_inputs = [ti for ti in at.sidebar.text_input if ti.label.startswith("标题")]
+    form_inputs[0].input("我的新场景")
+    next(b for b in at.sidebar.button if b.label == "保存").click().run()
+    assert not at.exception
+    assert any("linxia-saved-1" in s.value for s in at.success)
+    assert "我的新场景" in (tmp_path / "linxia.yaml").read_text(encoding="utf-8")

@@ -55,6 +55,8 @@ def test_map_layers_popup_toggle_language_offline(app_url, map_data):
         page.locator("[data-testid='stSidebar']").get_by_text("产业带", exact=False).first.click()
         page.wait_for_timeout(2500)
         frame = _wait_map(page)
+        frame.locator(".pm-legend [data-layers]:not(.pm-hidden)").nth(before - 2).wait_for(timeout=10_000)
+        page.wait_for_timeout(1000)
         assert frame.locator(".pm-legend [data-layers]:not(.pm-hidden)").count() == before - 1
         assert "layers=" in page.url and "linxia%3Aindustrial_belt" not in page.url.split("layers=")[1]
 

@@ -48,6 +48,9 @@ def test_standalone_map_draws_every_layer_and_opens_a_popup_offline(html_file, m
         page.locator(".leaflet-control-layers").hover()
         before = page.locator(".pm-legend [data-layers]:not(.pm-hidden)").count()
         page.locator(".leaflet-control-layers-overlays label", has_text="县域创新称号").locator("input").click()
-        assert page.locator(".pm-legend [data-layers]:not(.pm-hidden)").count() == before - 1
+        page.wait_for_function(
+            f"document.querySelectorAll('.pm-legend [data-layers]:not(.pm-hidden)').length === {before - 1}",
+            timeout=5_000,
+        )
         page.screenshot(path=str(ARTIFACTS / "standalone.png"))
     assert [u for u in blocked if not is_tile(u)] == []
