@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +18,7 @@ import pytest
 from folium import plugins
 
 from geo_app.assets import STREAMLIT_BASE_URL, find_external_urls, inline_html, localize_map
+from tests.conftest import require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -29,17 +29,6 @@ TILE_RE = re.compile(r"/\d+/\d+/\d+(@2x)?\.(png|jpe?g|webp|pbf)(\?|$)")
 
 POLYGON_POPUP = "临夏 polygon popup"
 MARKER_POPUP = "Marker popup 和政"
-
-
-def chromium_or_skip() -> str:
-    """Path of the system Chromium; skip without it locally, fail when CI is set."""
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path:
-        return path
-    message = "Chromium is not installed (apt-get install chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(message + " - browser tests may not skip in CI")
-    pytest.skip(message)
 
 
 def _map() -> folium.Map:
@@ -69,7 +58,7 @@ def _map() -> folium.Map:
 @pytest.mark.parametrize("source", ["cdn", "localized"])
 def test_inlined_map_renders_with_network_blocked(tmp_path: Path, source: str) -> None:
     """``inline_html`` of the plain folium page (CDN links) or of a localize_map'ed one."""
-    exe = chromium_or_skip()
+    exe = require_chromium()
     from playwright.sync_api import sync_playwright
 
     m = _map()
@@ -233,7 +222,7 @@ def _streamlit_server(app_dir: Path) -> Iterator[str]:
 
 
 def test_st_folium_renders_offline_with_static_serving(tmp_path: Path) -> None:
-    exe = chromium_or_skip()
+    exe = require_chromium()
     from playwright.sync_api import sync_playwright
 
     (tmp_path / "app.py").write_text(ST_APP, encoding="utf-8")
