@@ -18,11 +18,20 @@ def app_url():
         yield url
 
 
-def _wait_map(page):
-    frame = page.frame_locator(MAP_IFRAME)
-    frame.locator(".leaflet-container").wait_for(timeout=60_000)
-    frame.locator(".pm-legend .pm-row:not(.pm-hidden)").first.wait_for(timeout=60_000)
-    return frame
+def _wait_map(page, legend: str = "图例"):
+    """Wait until exactly one map iframe is left (a re-mount lingers briefly) and its legend is drawn."""
+    page.wait_for_function(
+        """([sel, legend]) => {
+            const frames = document.querySelectorAll(sel);
+            if (frames.length !== 1) return false;
+            const doc = frames[0].contentDocument;
+            const h = doc && doc.querySelector('.pm-legend h4');
+            return !!h && h.textContent === legend && !!doc.querySelector('.pm-legend .pm-row:not(.pm-hidden)');
+        }""",
+        arg=[MAP_IFRAME, legend],
+        timeout=60_000,
+    )
+    return page.frame_locator(MAP_IFRAME)
 
 
 def test_map_layers_popup_toggle_language_offline(app_url, map_data):
@@ -63,8 +72,7 @@ def test_map_layers_popup_toggle_language_offline(app_url, map_data):
         # switch language
         page.locator("[data-testid='stSidebar']").get_by_text("English").click()
         page.get_by_text("Plan layout map").first.wait_for(timeout=30_000)
-        frame = _wait_map(page)
-        frame.get_by_text("Legend").wait_for(timeout=30_000)
+        frame = _wait_map(page, "Legend")
         assert frame.locator(".pm-county-label", has_text="Hezheng County").count() == 1
 
         # panning writes the view into the URL without a rerun
