@@ -20,7 +20,6 @@ from geo_app import (
     boundaries,
     deck,
     export,
-    image,
     mapview,
     panel,
     scenes,
@@ -96,7 +95,7 @@ def get_context(queries: tuple[str, ...]) -> tuple[pd.DataFrame | None, list[str
     return simplify.context_layer(merged), errors
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def get_search_index(lang: str) -> pd.DataFrame:
     return search.search_index(get_data(), lang)
 
@@ -132,7 +131,7 @@ def layers_js(keys, lang: str, basemap: str, highlight: tuple[str, ...]) -> list
     return [layer_js(k, lang, basemap, tuple(h for h in highlight if layer_of.get(h) == k)) for k in keys]
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def get_decks(folder: str, stamp: tuple) -> dict[str, scenes.Deck]:
     """Decks from scenes/*.yaml; ``stamp`` (file mtimes) invalidates the cache when a scene is saved."""
     data = get_data()
@@ -336,13 +335,14 @@ if DATA.problems:
 # ----------------------------------------------------------------------------- search
 
 index = get_search_index(lang)
+labels = index["label"].tolist()
 choice = st.selectbox(
-    t("search", lang), options=[None, *index.index.tolist()], key=f"search__{lang}",
-    format_func=lambda i: t("search_placeholder", lang) if i is None else index.loc[i, "label"],
+    t("search", lang), options=[None, *range(len(labels))], key=f"search__{lang}",
+    format_func=lambda i: t("search_placeholder", lang) if i is None else labels[i],
 )  # fmt: skip
 fly_center, fly_zoom, highlight = None, None, ()
 if choice is not None:
-    hit = index.loc[choice]
+    hit = index.iloc[choice]
     fly_center, fly_zoom = (hit.lat, hit.lon), int(hit.zoom)
     if hit.kind == "feature":
         highlight = (hit.ref,)
@@ -403,7 +403,7 @@ def export_tools(lang: str) -> None:
         for col, ext in ((c1, "png"), (c2, "pdf")):
             col.download_button(
                 f"{t('image', lang)} {ext.upper()}", on_click="ignore", key=f"dl_img_{ext}",
-                data=lambda ext=ext: image.image_bytes(ext, data=DATA, size=size, lang=lang, region=state.region)[2],
+                data=lambda ext=ext: image_bytes(ext, size, lang, state.region),
                 file_name=f"plan_map_{state.region}_{size.replace(':', 'x')}.{ext}",
                 mime="image/png" if ext == "png" else "application/pdf",
             )  # fmt: skip
@@ -418,6 +418,13 @@ def export_tools(lang: str) -> None:
             t("deck_pdf", lang), on_click="ignore", key="dl_deck_pdf", mime="application/pdf",
             data=lambda: deck.deck_pdf_bytes(DATA, deck_list, lang), file_name=f"plan_deck_{lang}.pdf",
         )  # fmt: skip
+
+
+def image_bytes(ext: str, size: str, lang: str, region: str) -> bytes:
+    """A map image for download (matplotlib is imported only when one is asked for)."""
+    from geo_app import image
+
+    return image.image_bytes(ext, data=DATA, size=size, lang=lang, region=region)[2]
 
 
 def save_scene_form(lang: str) -> None:

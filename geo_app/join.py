@@ -33,7 +33,13 @@ def county_item_table(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     for _, r in pairs.iterrows():
         county_geom = cty.loc[r.index_right, "geometry"]
         share = None
-        if r["shape"] == "area":
+        if r["shape"] == "area" and r.get("recipe") == "counties":
+            # a union of whole counties covers each of its counties entirely and its neighbours not
+            # at all: no need to intersect full-detail polygons
+            if int(r.adcode) not in set(r.counties):
+                continue
+            share = 1.0
+        elif r["shape"] == "area":
             share = r.geometry.intersection(county_geom).area / r.county_area
             if share < MIN_SHARE:
                 continue
