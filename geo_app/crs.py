@@ -10,8 +10,6 @@
 
 from __future__ import annotations
 
-from pyproj import CRS
-
 GCJ02 = "GCJ02"
 CRS_CHOICES: dict[str, str] = {
     "EPSG:4326": "WGS84 (EPSG:4326)",
@@ -36,11 +34,3 @@ def local_metric_crs(lon: float) -> str:
     """A transverse-Mercator CRS on WGS84 centred on the 3-degree zone of ``lon`` (for buffers)."""
     cm = gk_central_meridian(lon)
     return f"+proj=tmerc +lat_0=0 +lon_0={cm} +k=1 +x_0=500000 +y_0=0 +datum=WGS84 +units=m +no_defs"
-
-
-def describe(crs: str | int) -> str:
-    """Human label of a CRS code used in exports."""
-    if str(crs) in CRS_CHOICES:
-        return CRS_CHOICES[str(crs)]
-    c = CRS.from_user_input(crs)
-    return f"{c.name} (EPSG:{c.to_epsg()})"

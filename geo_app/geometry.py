@@ -9,7 +9,6 @@ Taizi Mountain foothills within four counties, not the counties whole), ``point`
 from __future__ import annotations
 
 import geopandas as gpd
-import pandas as pd
 import shapely
 from shapely.geometry import LineString, Point, Polygon
 
@@ -101,8 +100,3 @@ def _geom_kind(geom_type: str) -> str:
     if "Line" in geom_type:
         return "line"
     return "area"
-
-
-def county_names(counties: gpd.GeoDataFrame) -> pd.Series:
-    """adcode -> Chinese county name, for labels and popups."""
-    return counties.set_index("adcode")["name_zh"]

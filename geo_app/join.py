@@ -72,11 +72,6 @@ def county_item_table(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) ->
     return table.sort_values(["adcode", "_o"]).drop(columns="_o").reset_index(drop=True)
 
 
-def items_in_county(table: pd.DataFrame, adcode: int) -> pd.DataFrame:
-    """The rows of ``county_item_table`` for one county."""
-    return table[table["adcode"] == int(adcode)]
-
-
 def write_csv(table: pd.DataFrame, path) -> None:
     """CSV with a UTF-8 BOM so Excel on Chinese Windows opens the Chinese text correctly."""
     table.to_csv(path, index=False, encoding="utf-8-sig")

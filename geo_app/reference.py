@@ -25,9 +25,3 @@ def load_reference(folder: Path = REFERENCE_DIR) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame({"id": []}, geometry=[], crs=4326).set_index("id")
     gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), geometry="geometry", crs=4326)
     return gdf.set_index("id", drop=False)
-
-
-def of_kind(*kinds: str) -> gpd.GeoDataFrame:
-    """Reference features whose ``kind`` is one of ``kinds``."""
-    ref = load_reference()
-    return ref[ref["kind"].isin(kinds)] if "kind" in ref else ref.iloc[0:0]

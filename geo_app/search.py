@@ -24,12 +24,3 @@ def search_index(data: MapData, lang: str) -> pd.DataFrame:
                      "label": f"{pick(cat['label_zh'], cat['label_en'], lang)} · {pick(r.name_zh, r.name_en, lang)}"
                               f" · {pick(r.name_en, r.name_zh, lang)}"})  # fmt: skip
     return pd.DataFrame.from_records(rows)
-
-
-def find(index: pd.DataFrame, query: str) -> pd.DataFrame:
-    """Rows whose label contains ``query`` (case-insensitive), counties first."""
-    q = query.strip().lower()
-    if not q:
-        return index.iloc[0:0]
-    hits = index[index["label"].str.lower().str.contains(q, regex=False)]
-    return hits.sort_values("kind", key=lambda s: s.map({"county": 0, "feature": 1}), kind="stable")
