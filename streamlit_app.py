@@ -110,7 +110,9 @@ def base_parts(lang: str, basemap: str, region: str, ctx: tuple[str, ...], view:
     spec = mapview.MapSpec(lang=lang, basemap=basemap, plans=plans, center=center, zoom=zoom,
                            context=get_context(ctx)[0] if ctx else None, tianditu_key=TK, extra_css=extra)  # fmt: skip
     base = mapview.base_map(get_data(), spec)
-    if not present:
+    if present:
+        mapview.KeyForwarder().add_to(base)
+    else:
         UrlSync().add_to(base)
     assets.localize_map(base, assets.STREAMLIT_BASE_URL)
     return streamlit_map.render_base(base)

@@ -87,7 +87,9 @@ class Feature:
     file: str
     status: str | None = None
     location_source: str | None = None
+    location_source_zh: str | None = None
     note_en: str | None = None
+    note_zh: str | None = None
     outside_region: bool = False
 
 
@@ -129,6 +131,7 @@ class Catalog:
                     "status": f.status,
                     "precision": f.precision,
                     "location_source": f.location_source,
+                    "location_source_zh": f.location_source_zh,
                     "recipe": f.geometry.get("recipe"),
                 }
             )
@@ -298,10 +301,17 @@ def _parse_feature(
         geometry=dict(geom),
         file=file,
         status=status,
-        location_source=(str(raw["location_source"]).strip() if raw.get("location_source") else None),
-        note_en=raw.get("note_en"),
+        location_source=_text(raw.get("location_source")),
+        location_source_zh=_text(raw.get("location_source_zh")),
+        note_en=_text(raw.get("note_en")),
+        note_zh=_text(raw.get("note_zh")),
         outside_region=outside,
     )
+
+
+def _text(value: Any) -> str | None:
+    """Stripped text, or None for a missing or empty value."""
+    return str(value).strip() or None if value is not None else None
 
 
 def _is_lonlat(value: Any) -> bool:

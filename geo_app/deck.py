@@ -19,10 +19,8 @@ from jinja2 import Template
 from geo_app import assets
 from geo_app.i18n import t
 from geo_app.mapdata import MapData
-from geo_app.mapview import LayerTag, MapSpec, full_map
+from geo_app.mapview import HIGHLIGHT, LayerTag, MapSpec, full_map
 from geo_app.scenes import Deck, Scene
-
-HIGHLIGHT = "#FFD400"
 
 DECK_CSS = """<style>
 html, body { margin: 0; height: 100%; }

@@ -95,7 +95,8 @@ GK_EPSG_RANGE = range(4534, 4555)
 
 #: Plan feature properties, in export order.
 FEATURE_COLUMNS = ["id", "name_zh", "name_en", "category", "category_zh", "category_en", "plan", "layer",
-                   "section", "quote", "counties", "status", "precision", "location_source"]  # fmt: skip
+                   "section", "quote", "counties", "status", "precision", "location_source",
+                   "location_source_zh"]  # fmt: skip
 COUNTY_COLUMNS = ["adcode", "name_zh", "name_en", "level", "prefecture_adcode", "prefecture_zh", "prefecture_en",
                   "province_zh", "province_en", "area_km2", "n_items"]  # fmt: skip
 
@@ -115,6 +116,7 @@ SHP_FIELDS: dict[str, str] = {
     "status": "status",
     "precision": "precision",
     "location_source": "loc_src",
+    "location_source_zh": "lsrc_zh",
     "adcode": "adcode",
     "level": "level",
     "prefecture_adcode": "pref_code",
@@ -853,8 +855,10 @@ def _kml_description(row: dict, sel: Selection) -> str:
     ]
     if row.get("status"):
         rows.append(("状态 Status", row["status"]))
+    if row.get("location_source_zh"):
+        rows.append(("位置依据", row["location_source_zh"]))
     if row.get("location_source"):
-        rows.append(("位置依据 Location source", row["location_source"]))
+        rows.append(("Location source", row["location_source"]))
     table = "".join(f"<tr><th align='left' valign='top'>{e(k)}</th><td>{e(str(v))}</td></tr>" for k, v in rows)
     return (f"<p><b>{e(row['name_zh'])}</b><br/>{e(row['name_en'])}</p><table>{table}</table>"
             f"<p><b>规划原文 Plan text</b></p><blockquote>{e(row['quote'])}</blockquote>")  # fmt: skip

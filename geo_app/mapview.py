@@ -41,6 +41,7 @@ from geo_app.names import english_name, stem
 DEFAULT_CENTER = (37.0, 101.5)
 PREFECTURE_FILLS = {622900: "#f3efe6", 620700: "#eef2e8"}
 COUNTY_LINE = "#6b6b6b"
+HIGHLIGHT = "#FFB000"
 PREFECTURE_LINE = "#3a3a3a"
 
 CSS = """
@@ -67,7 +68,11 @@ CSS = """
   pointer-events: none; }
 .pm-legend { background: rgba(255,255,255,.94); padding: 8px 10px; border-radius: 6px; font-size: 12px;
   box-shadow: 0 1px 5px rgba(0,0,0,.35); max-height: 60vh; overflow-y: auto; line-height: 1.5; }
-.pm-legend h4 { margin: 0 0 4px 0; font-size: 13px; }
+.pm-legend h4 { margin: 0 0 4px 0; font-size: 13px; cursor: pointer; user-select: none; }
+.pm-legend h4::after { content: " ▾"; color: #888; }
+.pm-legend.pm-collapsed h4::after { content: " ▸"; }
+.pm-legend.pm-collapsed .pm-row { display: none !important; }
+.pm-legend.pm-collapsed h4 { margin: 0; }
 .pm-legend .pm-row { display: flex; align-items: center; gap: 6px; }
 .pm-legend .pm-row.pm-hidden { display: none; }
 .pm-swatch { width: 22px; height: 14px; display: inline-block; border-radius: 2px; flex: none; }
@@ -373,11 +378,12 @@ def _feature_style(styles: dict, precision_styles: dict, highlight: tuple[str, .
         cat = styles[p["category"]]
         prec = precision_styles.get(p["precision"], {})
         hl = p["id"] in highlight
+        line = HIGHLIGHT if hl else cat["color"]  # a highlighted item gets an amber outline that stands out
         if p["precision"] == "admin":  # follows county borders: a coloured outline, no fill to muddy the map
-            return {"color": cat["color"], "weight": 5 if hl else 3.2, "opacity": 0.9, "fill": False}
+            return {"color": line, "weight": 5.5 if hl else 3.2, "opacity": 0.95, "fill": False}
         return {
-            "color": cat["color"],
-            "weight": 4 if hl else 2.2,
+            "color": line,
+            "weight": 5 if hl else 2.2,
             "dashArray": prec.get("dash"),
             "fillColor": cat["color"],
             "fillOpacity": (prec.get("fill_opacity") or 0.25) + (0.2 if hl else 0.0),
@@ -482,6 +488,11 @@ class Legend(MacroElement):
   legend.onAdd = function() {
     var div = L.DomUtil.create('div', 'pm-legend');
     div.innerHTML = {{ this.body_json }};
+    var head = div.querySelector('h4');
+    if (head) {
+      head.title = '{{ this.toggle_title }}';
+      head.onclick = function() { div.classList.toggle('pm-collapsed'); };
+    }
     L.DomEvent.disableClickPropagation(div);
     L.DomEvent.disableScrollPropagation(div);
     return div;
@@ -506,6 +517,7 @@ class Legend(MacroElement):
         super().__init__()
         self._name = "Legend"
         self.body_json = json.dumps(legend_html(data, spec))
+        self.toggle_title = "点击收起/展开" if spec.lang == "zh" else "click to fold / unfold"
 
 
 def legend_html(data: MapData, spec: MapSpec, keys: list[str] | None = None, show_all: bool = False) -> str:
@@ -542,6 +554,33 @@ def legend_html(data: MapData, spec: MapSpec, keys: list[str] | None = None, sho
         f"<span>{escape(t('mountain_zone', lang))}</span></div>"
     )
     return "".join(rows)
+
+
+class KeyForwarder(MacroElement):
+    """Forward arrow keys pressed inside the map's iframe to the page (presentation shortcuts)."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+(function() {
+  {{ this._parent.get_name() }}.keyboard.disable();
+  window.__pmKeyForwarder = true;
+  document.addEventListener('keydown', function(e) {
+    if (['ArrowLeft', 'ArrowRight', 'Escape'].indexOf(e.key) < 0) { return; }
+    try {
+      var target = window.parent.document;
+      target.dispatchEvent(new KeyboardEvent('keydown', {key: e.key, code: e.code, keyCode: e.keyCode,
+                                                         bubbles: true}));
+    } catch (err) { /* not same-origin: nothing to forward to */ }
+  });
+})();
+{% endmacro %}
+"""
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "KeyForwarder"
 
 
 class LayerTag(MacroElement):

@@ -11,7 +11,7 @@ import pandas as pd
 
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
-from geo_app.popups import counties_label, present, status_label
+from geo_app.popups import counties_label, location_source, present, status_label
 
 
 @dataclass
@@ -84,8 +84,9 @@ def feature_panel(data: MapData, feature_id: str, lang: str) -> Panel:
     ]
     if present(f.status):
         fields.append((t("status", lang), status_label(f.status, lang)))
-    if present(f.location_source):
-        fields.append((t("location_source", lang), str(f.location_source)))
+    source = location_source(f, lang)
+    if source:
+        fields.append((t("location_source", lang), source))
     return Panel(
         kind="feature",
         title=pick(f.name_zh, f.name_en, lang),

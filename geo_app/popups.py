@@ -14,6 +14,14 @@ def present(value) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
 
 
+def location_source(row, lang: str) -> str:
+    """Where the location comes from, in the UI language when a translation exists."""
+    zh = row.get("location_source_zh") if hasattr(row, "get") else getattr(row, "location_source_zh", None)
+    en = row.get("location_source") if hasattr(row, "get") else getattr(row, "location_source", None)
+    zh, en = (zh if present(zh) else None), (en if present(en) else None)
+    return str(pick(zh, en, lang)) if (zh or en) else ""
+
+
 def _row(label: str, value: str) -> str:
     return f"<tr><th>{escape(label)}</th><td>{escape(value)}</td></tr>"
 
@@ -55,8 +63,9 @@ def feature_popup(
     ]
     if present(row.get("status")):
         rows.append(_row(t("status", lang), status_label(row["status"], lang)))
-    if present(row.get("location_source")):
-        rows.append(_row(t("location_source", lang), str(row["location_source"])))
+    source = location_source(row, lang)
+    if source:
+        rows.append(_row(t("location_source", lang), source))
     return (
         f'<div class="pm-popup" data-feature-id="{escape(str(row["id"]))}">'
         f'<div class="pm-title" style="border-color:{escape(cat["color"])}">{escape(first)}</div>'

@@ -82,3 +82,29 @@ def test_map_layers_popup_toggle_language_offline(app_url, map_data):
         page.screenshot(path=str(ARTIFACTS / "app.png"))
 
     assert blocked == [], blocked  # every asset came from the app itself
+
+
+def test_presentation_mode_arrow_keys_offline(app_url):
+    with offline_page() as (page, blocked):
+        page.goto(app_url + "/")
+        _wait_map(page)
+        page.get_by_text("演示模式").click()
+        page.locator(".pm-present-progress").wait_for(timeout=60_000)
+        total = page.locator(".pm-present-progress").inner_text().split("/")[1].strip()
+        assert page.locator(".pm-present-progress").inner_text() == f"1 / {total}"
+        page.wait_for_function(
+            f'(() => {{ const f = document.querySelectorAll("{MAP_IFRAME}"); '
+            "return f.length === 1 && f[0].contentWindow.__pmKeyForwarder === true; })()",
+            timeout=60_000,
+        )
+        frame = _wait_map(page)
+        # the arrow key works with the focus on the map (forwarded from the map's iframe) ...
+        frame.locator(".leaflet-container").click(position={"x": 200, "y": 200})
+        page.keyboard.press("ArrowRight")
+        page.locator(".pm-present-progress", has_text=f"2 / {total}").wait_for(timeout=30_000)
+        # ... and on the page itself
+        page.locator(".pm-present-title").click()
+        page.keyboard.press("ArrowLeft")
+        page.locator(".pm-present-progress", has_text=f"1 / {total}").wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "app_present.png"))
+    assert blocked == [], blocked

@@ -153,3 +153,12 @@ def test_check_command_fails_on_bad_catalog(tmp_path, monkeypatch):
     from geo_app.cli import main
 
     assert main(["check", "--layers-dir", str(tmp_path)]) != 0
+
+
+def test_every_location_source_has_a_chinese_version(cat):
+    """The UI is Chinese by default: provenance notes are shown in Chinese too."""
+    for f in cat.features:
+        if f.location_source:
+            assert f.location_source_zh, f.id
+        if f.note_en:
+            assert f.note_zh, f.id

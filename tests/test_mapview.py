@@ -105,3 +105,12 @@ def test_indicative_shapes_are_dashed(map_data, precision):
 def test_popup_omits_missing_fields(map_data):
     html = _render(full_map(map_data, MapSpec(standalone=True)))
     assert ">nan<" not in html and ">None<" not in html
+
+
+def test_location_source_follows_the_language(map_data):
+    from geo_app.panel import feature_panel
+
+    zh = dict(feature_panel(map_data, "linxia-taizishan-mushroom-belt", "zh").fields)["位置依据"]
+    en = dict(feature_panel(map_data, "linxia-taizishan-mushroom-belt", "en").fields)["Location source"]
+    assert re.search(r"[\u4e00-\u9fff]", zh) and "Taizi" not in zh
+    assert "Tibetan Plateau" in en

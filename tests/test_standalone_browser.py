@@ -54,3 +54,18 @@ def test_standalone_map_draws_every_layer_and_opens_a_popup_offline(html_file, m
         )
         page.screenshot(path=str(ARTIFACTS / "standalone.png"))
     assert [u for u in blocked if not is_tile(u)] == []
+
+
+def test_unreachable_tiles_fall_back_to_the_offline_basemap(html_file):
+    """Choosing a tile basemap with no network: the tiles are dropped and a notice says so."""
+    with offline_page() as (page, blocked):
+        page.goto(html_file.as_uri())
+        page.locator(".leaflet-container").wait_for(timeout=30_000)
+        page.locator(".leaflet-control-layers").hover()
+        page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").locator("input").click()
+        notice = page.locator(".pm-notice")
+        notice.wait_for(timeout=15_000)
+        assert "离线参考底图" in notice.inner_text()
+        assert page.locator(".leaflet-tile-pane img").count() == 0  # no broken-tile icons left
+        assert page.locator("path.leaflet-interactive").count() > 10  # counties and layers still drawn
+    assert blocked and all(is_tile(u) for u in blocked)
