@@ -100,6 +100,28 @@ STRINGS: dict[str, dict[str, str]] = {
     "deck_html": {"zh": "演示文稿 HTML（方向键翻页）", "en": "Deck HTML (arrow keys)"},
     "deck_pdf": {"zh": "演示文稿 PDF（每页一个场景）", "en": "Deck PDF (one page per scene)"},
     "nothing_visible": {"zh": "没有可见图层可导出。", "en": "No visible layers to export."},
+    # labels of the print map (geo_app.image)
+    "print_legend": {"zh": "图例", "en": "Legend"},
+    "print_categories": {"zh": "规划事项类别", "en": "Plan item categories"},
+    "print_precision": {"zh": "位置精度", "en": "Location precision"},
+    "print_base": {"zh": "底图", "en": "Base map"},
+    "print_county_line": {"zh": "县（区）界", "en": "County boundary"},
+    "print_prefecture_line": {"zh": "州（市）界", "en": "Prefecture boundary"},
+    "print_seat": {"zh": "县城", "en": "County seat"},
+    "print_town": {"zh": "乡镇", "en": "Town"},
+    "print_road": {"zh": "道路（示意）", "en": "Road (schematic)"},
+    "print_wide": {"zh": "全域事项（覆盖全{unit}）", "en": "whole-prefecture items"},
+    "print_outside": {"zh": "图幅以外", "en": "Outside the map"},
+    "print_scale_km": {"zh": "公里", "en": "km"},
+    "print_north": {"zh": "北", "en": "N"},
+    "print_date": {"zh": "制图日期", "en": "Map date"},
+    "print_subtitle": {"zh": "规划事项空间布局", "en": "Place-bound plan items"},
+    "print_issued": {"zh": "印发", "en": "issued"},
+    "print_items": {"zh": "项", "en": "items"},
+    "print_projection": {
+        "zh": "投影：高斯-克吕格 3度带（中央经线 {cm}°E）",
+        "en": "Projection: Gauss-Kruger 3-degree zone, CM {cm}°E",
+    },
 }
 
 

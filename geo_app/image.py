@@ -84,29 +84,6 @@ NOTE = {
     "en": "Precision: solid = follows county boundaries; dashed = approximate; dotted = schematic (not a survey). "
     "Items covering a whole prefecture are counted in the legend, not filled. Items at one place fan out around it.",
 }
-LABELS = {
-    "legend": {"zh": "图例", "en": "Legend"},
-    "categories": {"zh": "规划事项类别", "en": "Plan item categories"},
-    "precision": {"zh": "位置精度", "en": "Location precision"},
-    "base": {"zh": "底图", "en": "Base map"},
-    "county_line": {"zh": "县（区）界", "en": "County boundary"},
-    "prefecture_line": {"zh": "州（市）界", "en": "Prefecture boundary"},
-    "seat": {"zh": "县城", "en": "County seat"},
-    "town": {"zh": "乡镇", "en": "Town"},
-    "road": {"zh": "道路（示意）", "en": "Road (schematic)"},
-    "wide": {"zh": "全域事项（覆盖全{unit}）", "en": "whole-prefecture items"},
-    "outside": {"zh": "图幅以外", "en": "Outside the map"},
-    "scale_km": {"zh": "公里", "en": "km"},
-    "north": {"zh": "北", "en": "N"},
-    "date": {"zh": "制图日期", "en": "Map date"},
-    "subtitle": {"zh": "规划事项空间布局", "en": "Place-bound plan items"},
-    "issued": {"zh": "印发", "en": "issued"},
-    "items": {"zh": "项", "en": "items"},
-    "projection": {
-        "zh": "投影：高斯-克吕格 3度带（中央经线 {cm}°E）",
-        "en": "Projection: Gauss-Kruger 3-degree zone, CM {cm}°E",
-    },
-}
 
 
 class FontNotFoundError(LookupError):
@@ -114,7 +91,8 @@ class FontNotFoundError(LookupError):
 
 
 def _l(key: str, lang: str) -> str:
-    return LABELS[key][lang]
+    """A print-map label from the shared string table (keys ``print_*`` in geo_app.i18n)."""
+    return t(f"print_{key}", lang)
 
 
 @dataclass(frozen=True)
