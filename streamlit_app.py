@@ -443,19 +443,10 @@ def save_scene_form(lang: str) -> None:
                     st.error(t("need_title", lang))
                     return
                 dk = decks[deck_id]
-                lat, lon, z = (st.query_params.get(k) for k in ("lat", "lon", "z"))
-                extent = None
-                if lat and lon and z:
-                    try:
-                        extent = scenes.extent_for_view((float(lat), float(lon)), int(z))
-                    except ValueError:
-                        extent = None
-                scene = scenes.Scene(
-                    id=scenes.new_scene_id(dk, title_zh), title_zh=title_zh.strip(),
-                    title_en=title_en.strip() or title_zh.strip(), region=None if extent else state.region,
-                    extent=extent, layers=tuple(k for k in ALL_KEYS if k in visible),
-                    notes_zh=notes.strip() if lang == "zh" else "", notes_en=notes.strip() if lang == "en" else "",
-                )  # fmt: skip
+                view = viewstate.parse(st.query_params.to_dict(), ALL_KEYS, BASEMAP_IDS)
+                layers = tuple(k for k in ALL_KEYS if k in visible)
+                scene = scenes.scene_from_view(dk, title_zh, title_en, notes, lang, state.region, layers,
+                                               view.center, view.zoom)  # fmt: skip
                 try:
                     scenes.append_scene(dk.path, scene, ALL_KEYS, set(DATA.features["id"]))
                 except (ValueError, OSError) as exc:

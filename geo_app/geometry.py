@@ -91,7 +91,19 @@ def build_features(catalog: Catalog, counties: gpd.GeoDataFrame) -> gpd.GeoDataF
     frame = catalog.frame()
     gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=4326)
     gdf["shape"] = gdf.geometry.geom_type.map(_geom_kind)
+    gdf["region_wide"] = _region_wide(catalog, counties)
     return gdf
+
+
+def _region_wide(catalog: Catalog, counties: gpd.GeoDataFrame) -> list[bool]:
+    """Per feature: a union of *all* counties of its plan's prefecture (the plan names no place
+    inside it). Maps show these as markers at the prefecture instead of painting it over."""
+    by_region = counties.groupby("prefecture_adcode")["adcode"].apply(lambda s: set(s.astype(int)))
+    return [
+        f.geometry["recipe"] == "counties"
+        and set(f.counties) == by_region.get(catalog.plans[f.plan].region, {None})
+        for f in catalog.features
+    ]
 
 
 def _geom_kind(geom_type: str) -> str:

@@ -171,12 +171,6 @@ def _short_county(name_zh: str, name_en: str, lang: str) -> str:
     return stem + ("区" if suffix.endswith("区") else "市" if suffix.endswith("市") else "县")
 
 
-def _is_region_wide(row, region_counties: dict[str, set[int]]) -> bool:
-    whole = region_counties.get(row["plan"], set())
-    return (row["shape"] == "area" and row["recipe"] == "counties" and bool(whole)
-            and set(int(c) for c in row["counties"]) == whole)  # fmt: skip
-
-
 @dataclass
 class Panel:
     plan: str
@@ -388,8 +382,7 @@ def _draw_panel(fig: Figure, ax, data: MapData, panel: Panel, feats: gpd.GeoData
     _add_lines(ax, union, color=PREFECTURE_LINE, linewidth=1.3, zorder=9)
 
     # plan features
-    region_counties = data.region_counties
-    wide_mask = feats.apply(lambda r: _is_region_wide(r, region_counties), axis=1) if len(feats) else []
+    wide_mask = feats["region_wide"].to_numpy() if len(feats) else []
     wide = feats[np.asarray(wide_mask, dtype=bool)] if len(feats) else feats
     rest = feats[~np.asarray(wide_mask, dtype=bool)] if len(feats) else feats
     proj = rest.to_crs(panel.crs) if len(rest) else rest

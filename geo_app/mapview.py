@@ -344,12 +344,6 @@ def _add_context(m: folium.Map, spec: MapSpec) -> None:
 # ----------------------------------------------------------------------------- plan layers
 
 
-def _is_region_wide(row: pd.Series, region_counties: dict[str, set[int]]) -> bool:
-    counties = set(int(c) for c in row["counties"])
-    whole = region_counties.get(row["plan"], set())
-    return row["shape"] == "area" and row["recipe"] == "counties" and bool(whole) and counties == whole
-
-
 def _anchor(data: MapData, plan: str, order: int, n_categories: int = 10) -> tuple[float, float]:
     """Where a plan's region-wide items sit: a ring around the prefecture's inner point, one slot per category."""
     region = data.catalog.plans[plan].region
@@ -418,9 +412,7 @@ def plan_layers(data: MapData, spec: MapSpec) -> dict[str, folium.FeatureGroup]:
                                  len(region_counties.get(r["plan"], ())))
             for _, r in sub.iterrows()
         ]  # fmt: skip
-        wide = (
-            sub.apply(lambda r: _is_region_wide(r, region_counties), axis=1) if len(sub) else pd.Series([], dtype=bool)
-        )
+        wide = sub["region_wide"].astype(bool)
         fg = folium.FeatureGroup(name=layer_label(data, key, lang))
         LayerTag(key).add_to(fg)
         props = ["id", "category", "precision", "tip", "popup"]

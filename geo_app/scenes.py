@@ -205,7 +205,7 @@ def append_scene(path: Path, scene: Scene, layer_keys: list[str], feature_ids: s
     path.write_text(text + scene_to_yaml(scene), encoding="utf-8")
 
 
-def new_scene_id(deck: Deck, title: str) -> str:
+def new_scene_id(deck: Deck) -> str:
     """A fresh ASCII id for a scene saved from the app."""
     base = f"{deck.id}-saved"
     n = 1
@@ -213,6 +213,24 @@ def new_scene_id(deck: Deck, title: str) -> str:
     while f"{base}-{n}" in ids:
         n += 1
     return f"{base}-{n}"
+
+
+def scene_from_view(deck: Deck, title_zh: str, title_en: str, notes: str, lang: str, region: str,
+                    layers: tuple[str, ...], center: tuple[float, float] | None = None,
+                    zoom: int | None = None) -> Scene:  # fmt: skip
+    """A new scene of ``deck`` for what the app shows: the map's extent when the view is known,
+    else the region; notes go to the language they were written in."""
+    extent = extent_for_view(center, zoom) if center and zoom else None
+    return Scene(
+        id=new_scene_id(deck),
+        title_zh=title_zh.strip(),
+        title_en=title_en.strip() or title_zh.strip(),
+        region=None if extent else region,
+        extent=extent,
+        layers=tuple(layers),
+        notes_zh=notes.strip() if lang == "zh" else "",
+        notes_en=notes.strip() if lang == "en" else "",
+    )
 
 
 # ----------------------------------------------------------------------------- view maths (web mercator)

@@ -65,7 +65,7 @@ def test_append_scene_survives_reload(tmp_path, keys, ids):
     path = tmp_path / "linxia.yaml"
     shutil.copy(ROOT / "scenes" / "linxia.yaml", path)
     before = scenes.load_deck(path, keys, ids)
-    scene = scenes.Scene(id=scenes.new_scene_id(before, "x"), title_zh="我的视图", title_en="My view",
+    scene = scenes.Scene(id=scenes.new_scene_id(before), title_zh="我的视图", title_en="My view",
                          extent=(103.0, 35.3, 103.5, 35.7), layers=("linxia:agri_park",), notes_zh="讲稿")  # fmt: skip
     scenes.append_scene(path, scene, keys, ids)
     after = scenes.load_deck(path, keys, ids)
@@ -124,3 +124,15 @@ def test_deck_cli(tmp_path):
     res = subprocess.run([sys.executable, "-m", "geo_app", "deck", "--out", str(out), "--decks", "mars", "--force"],
                          capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     assert res.returncode != 0 and "unknown deck mars" in res.stderr
+
+
+def test_scene_from_view_uses_the_extent_when_known(keys, ids):
+    deck = scenes.load_decks(keys, ids)["linxia"]
+    with_view = scenes.scene_from_view(deck, " 视图 ", "", "讲稿", "zh", "linxia", ("linxia:agri_park",),
+                                       (35.6, 103.2), 10)  # fmt: skip
+    assert with_view.region is None and with_view.extent[0] < 103.2 < with_view.extent[2]
+    assert (with_view.title_zh, with_view.title_en) == ("视图", "视图")
+    assert (with_view.notes_zh, with_view.notes_en) == ("讲稿", "")
+    assert with_view.id == "linxia-saved-1" and with_view.id not in {s.id for s in deck.scenes}
+    no_view = scenes.scene_from_view(deck, "x", "X", "notes", "en", "both", ("linxia:agri_park",))
+    assert no_view.region == "both" and no_view.extent is None and no_view.notes_en == "notes"
