@@ -242,3 +242,64 @@ def english_name(name_zh: str) -> str:
     if word:
         parts.append(word)
     return " ".join(p for p in parts if p)
+
+
+#: Characters that end an administrative name: a bare stem followed by one of these is a
+#: different unit (临夏 in 临夏州 is not 临夏县).
+_ADMIN_CHARS = "省市州县区旗盟"
+_SHORT_SUFFIX = {"county": "县", "district": "区", "city": "市", "prefecture": "州", "province": "省"}
+
+
+@cache
+def short_forms(name_zh: str) -> tuple[str, ...]:
+    """The written forms of an administrative name, longest first.
+
+    积石山保安族东乡族撒拉族自治县 -> (full name, 积石山自治县, 积石山县); 甘州区 -> (甘州区,);
+    临夏回族自治州 -> (full name, 临夏自治州, 临夏州). Bare stems (和政) are matched separately by
+    ``mentions`` because they are ambiguous between levels.
+    """
+    name_zh = name_zh.strip()
+    body, suffix = split_suffix(name_zh)
+    place = stem(name_zh)
+    forms = {name_zh}
+    kind = suffix_kind(suffix)
+    if suffix.startswith("自治"):
+        forms.add(place + suffix)
+    if kind in _SHORT_SUFFIX:
+        forms.add(place + _SHORT_SUFFIX[kind])
+    if kind == "prefecture" and suffix in ("自治州", "地区"):
+        forms.add(place + "州")
+    return tuple(sorted(forms, key=len, reverse=True))
+
+
+def mention_spans(text: str, name_zh: str, bare: bool = True) -> list[tuple[int, int]]:
+    """Where ``text`` names the unit ``name_zh``: by full name, short form or (``bare``) its stem.
+
+    A bare stem counts only when it is not followed by another administrative suffix
+    (so 临夏 in 临夏州 or 临夏市 is not the county 临夏县) and is at least two characters long.
+    """
+    spans: list[tuple[int, int]] = []
+    taken = [False] * (len(text) + 1)
+    for form in short_forms(name_zh):
+        start = text.find(form)
+        while start >= 0:
+            if not any(taken[start : start + len(form)]):
+                spans.append((start, start + len(form)))
+                for i in range(start, start + len(form)):
+                    taken[i] = True
+            start = text.find(form, start + 1)
+    place = stem(name_zh)
+    if bare and len(place) >= 2:
+        start = text.find(place)
+        while start >= 0:
+            end = start + len(place)
+            nxt = text[end : end + 1]
+            if not any(taken[start:end]) and (not nxt or nxt not in _ADMIN_CHARS):
+                spans.append((start, end))
+            start = text.find(place, start + 1)
+    return sorted(spans)
+
+
+def mentions(text: str, name_zh: str, bare: bool = True) -> bool:
+    """True when ``text`` names the administrative unit ``name_zh`` (see ``mention_spans``)."""
+    return bool(mention_spans(text, name_zh, bare))
