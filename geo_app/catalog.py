@@ -112,6 +112,8 @@ class Catalog:
     categories: dict[str, dict[str, Any]]
     location_styles: dict[str, dict[str, Any]]
     problems: list[Problem] = field(default_factory=list)
+    base: dict[str, str] = field(default_factory=dict)  # base-map colours (styles.yaml `base`)
+    hatch_angles: tuple[int, ...] = (45, -45, 0, 90)
 
     def feature(self, feature_id: str) -> Feature:
         for f in self.features:
@@ -325,7 +327,10 @@ def load_catalog(layers_dir: Path | None = None, strict: bool = True) -> Catalog
     problems.extend(_check_related(features))
     if problems and strict:
         raise CatalogError(problems)
-    return Catalog(plans, features, categories, styles.get("locations", {}), problems)
+    return Catalog(
+        plans, features, categories, styles.get("locations", {}), problems,
+        base=dict(styles.get("base") or {}), hatch_angles=tuple(styles.get("hatch_angles") or (45, -45, 0, 90)),
+    )  # fmt: skip
 
 
 def _feature(raw: dict | None, plan: Plan) -> Feature | None:

@@ -1,9 +1,10 @@
 """Build each catalog feature's geometry from its recipe, the county boundaries and the reference data.
 
-Recipes (see ``layers/SCHEMA.md``): ``counties`` (union of named counties), ``counties_near``
-(named counties clipped to a zone around reference features: the mushroom belt is the
-Taizi Mountain foothills within four counties, not the counties whole), ``point``,
-``outline`` and ``line``. Buffers are measured in metres in a local Gauss–Krüger projection.
+Recipes (``layers/SCHEMA.md``): ``counties`` (union of the named counties), ``zone`` (the named
+counties, or the plan region, clipped to a band around reference features: the mushroom belt
+is the Taizi Mountain foothills within four counties, not the counties whole), ``point``,
+``outline`` and ``line``. Region-wide items have no geometry (None): they are listed, not drawn.
+Buffers are measured in metres in the local Gauss–Krüger zone.
 """
 
 from __future__ import annotations
@@ -16,41 +17,69 @@ from geo_app.catalog import Catalog, CatalogError, Feature, Problem
 from geo_app.crs import local_metric_crs
 from geo_app.reference import load_reference
 
+#: A zone covering less than this share of a county is a border sliver: that county is dropped.
+MIN_ZONE_SHARE = 0.05
+
+GEOMETRY_COLUMNS = ["shape", "region_wide"]
+
 
 def _union(geoms) -> shapely.Geometry:
     return shapely.union_all(list(geoms))
 
 
-def _to_metric(geom: shapely.Geometry, crs: str) -> shapely.Geometry:
-    return gpd.GeoSeries([geom], crs=4326).to_crs(crs).iloc[0]
+def _metric(geoms: list, crs: str) -> list:
+    return list(gpd.GeoSeries(geoms, crs=4326).to_crs(crs).values)
 
 
 def _from_metric(geom: shapely.Geometry, crs: str) -> shapely.Geometry:
     return gpd.GeoSeries([geom], crs=crs).to_crs(4326).iloc[0]
 
 
+def zone_geometry(spec: dict, counties: gpd.GeoSeries, reference: gpd.GeoDataFrame) -> shapely.Geometry:
+    """The counties (a GeoSeries by adcode) clipped to ``buffer_km`` around the ``near`` features.
+
+    Counties the band covers by less than ``MIN_ZONE_SHARE`` of their area are dropped, so a
+    1 % sliver never links a county the rule does not really yield.
+    """
+    near = _union(reference.loc[list(spec["near"])].geometry)
+    crs = local_metric_crs(_union(counties.values).centroid.x)
+    band = _metric([near], crs)[0].buffer(float(spec["buffer_km"]) * 1000.0, quad_segs=8)
+    kept = []
+    for county in _metric(list(counties.values), crs):
+        part = county.intersection(band)
+        if not part.is_empty and part.area >= MIN_ZONE_SHARE * county.area:
+            kept.append(part)
+    if not kept:
+        return shapely.Polygon()
+    return shapely.make_valid(_from_metric(_union(kept), crs))
+
+
 def build_geometry(
-    feature: Feature, counties: gpd.GeoSeries, reference: gpd.GeoDataFrame, unions: dict | None = None
-) -> shapely.Geometry:
-    """The WGS84 geometry of one feature. ``counties`` is a GeoSeries indexed by adcode;
-    ``unions`` memoises county unions shared by many features (a whole prefecture)."""
-    recipe = feature.geometry["recipe"]
+    feature: Feature,
+    counties: gpd.GeoSeries,
+    region: list[int],
+    reference: gpd.GeoDataFrame,
+    unions: dict | None = None,
+) -> shapely.Geometry | None:
+    """The WGS84 geometry of one feature, or None for a region-wide item.
+
+    ``counties`` is a GeoSeries indexed by adcode; ``region`` the county adcodes of the
+    feature's plan (a zone without named counties is clipped to them); ``unions`` memoises
+    county unions shared by several features.
+    """
     spec = feature.geometry
-    area = None
-    if feature.counties:
-        key = tuple(sorted(feature.counties))
+    if feature.location == "region_wide" or not spec:
+        return None
+    recipe = spec["recipe"]
+    named = list(feature.counties)
+    if recipe == "counties":
+        key = tuple(sorted(named))
         unions = {} if unions is None else unions
         if key not in unions:
             unions[key] = _union(counties.loc[list(key)])
-        area = unions[key]
-    if recipe == "counties":
-        return area
-    if recipe == "counties_near":
-        near = _union(reference.loc[list(spec["near"])].geometry)
-        crs = local_metric_crs(area.centroid.x)
-        zone = _to_metric(near, crs).buffer(float(spec["buffer_km"]) * 1000.0, quad_segs=8)
-        clipped = _to_metric(area, crs).intersection(zone)
-        return shapely.make_valid(_from_metric(clipped, crs))
+        return unions[key]
+    if recipe == "zone":
+        return zone_geometry(spec, counties.loc[named or region], reference)
     if recipe == "point":
         if "at" in spec:
             geom = reference.loc[spec["at"]].geometry
@@ -58,20 +87,22 @@ def build_geometry(
         return Point(*spec["lonlat"])
     if recipe == "outline":
         poly = shapely.make_valid(Polygon(spec["lonlat"]))
-        return poly.intersection(area) if spec.get("clip") and area is not None else poly
+        return poly.intersection(_union(counties.loc[named])) if spec.get("clip") else poly
     if recipe == "line":
         if spec.get("near"):
             line = _union(reference.loc[list(spec["near"])].geometry)
-            return line.intersection(area) if area is not None else line
+            return line.intersection(_union(counties.loc[named or region]))
         return LineString(spec["lonlat"])
     raise ValueError(f"unknown recipe {recipe!r}")
 
 
-def build_features(catalog: Catalog, counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """All catalog features with geometry (EPSG:4326), one row per feature.
+def build_features(
+    catalog: Catalog, counties: gpd.GeoDataFrame, plan_counties: dict[str, list[int]]
+) -> gpd.GeoDataFrame:
+    """All catalog features with geometry (EPSG:4326; None for region-wide items), in catalog order.
 
-    Raises CatalogError naming the feature when a recipe yields an empty geometry (for
-    example a buffer that misses its counties).
+    ``plan_counties`` maps each plan id to the county adcodes of its regions. Raises
+    CatalogError naming the feature when counties are missing or a recipe yields nothing.
     """
     by_code = counties.set_index("adcode").geometry
     reference = load_reference()
@@ -82,33 +113,24 @@ def build_features(catalog: Catalog, counties: gpd.GeoDataFrame) -> gpd.GeoDataF
             problems.append(Problem(f.file, f.id, "counties", f"no boundary loaded for {missing}"))
             geoms.append(None)
             continue
-        geom = build_geometry(f, by_code, reference, unions)
-        if geom is None or geom.is_empty:
+        geom = build_geometry(f, by_code, plan_counties.get(f.plan, []), reference, unions)
+        if geom is not None and geom.is_empty:
             problems.append(Problem(f.file, f.id, "geometry", "recipe gives an empty geometry"))
         geoms.append(geom)
     if problems:
         raise CatalogError(problems)
-    frame = catalog.frame()
-    gdf = gpd.GeoDataFrame(frame, geometry=geoms, crs=4326)
-    gdf["shape"] = gdf.geometry.geom_type.map(_geom_kind)
-    gdf["region_wide"] = _region_wide(catalog, counties)
+    gdf = gpd.GeoDataFrame(catalog.frame(), geometry=geoms, crs=4326)
+    gdf["shape"] = [_geom_kind(g) for g in geoms]
+    gdf["region_wide"] = gdf["location"] == "region_wide"
     return gdf
 
 
-def _region_wide(catalog: Catalog, counties: gpd.GeoDataFrame) -> list[bool]:
-    """Per feature: a union of *all* counties of its plan's prefecture (the plan names no place
-    inside it). Maps show these as markers at the prefecture instead of painting it over."""
-    by_region = counties.groupby("prefecture_adcode")["adcode"].apply(lambda s: set(s.astype(int)))
-    return [
-        f.geometry["recipe"] == "counties"
-        and set(f.counties) == by_region.get(catalog.plans[f.plan].region, {None})
-        for f in catalog.features
-    ]
-
-
-def _geom_kind(geom_type: str) -> str:
-    if "Point" in geom_type:
+def _geom_kind(geom: shapely.Geometry | None) -> str:
+    """area, line, point, or none (a region-wide item)."""
+    if geom is None:
+        return "none"
+    if "Point" in geom.geom_type:
         return "point"
-    if "Line" in geom_type:
+    if "Line" in geom.geom_type:
         return "line"
     return "area"

