@@ -61,6 +61,7 @@ class Plan:
     file: str
     document_no: str | None = None
     source_url: str | None = None
+    source_note: str | None = None
 
     @property
     def text(self) -> str:
@@ -182,6 +183,8 @@ def _normalised_text(path: str) -> str:
 def load_styles(layers_dir: Path | None = None) -> dict[str, Any]:
     """``layers/styles.yaml``: categories and location styles (the one style table)."""
     path = (layers_dir or paths.layers_dir()) / CATEGORY_FILE
+    if not path.exists():  # a planner's own catalog folder uses the built-in style table
+        path = paths.LAYERS_DIR / CATEGORY_FILE
     styles = load_yaml(path.read_text(encoding="utf-8"), source=_rel(path))
     if not isinstance(styles, dict) or not isinstance(styles.get("categories"), dict):
         raise CatalogError([Problem(_rel(path), "-", "categories", "styles.yaml needs a 'categories' mapping")])
@@ -224,7 +227,7 @@ def _parse_plan(raw: Any, file: str, problems: list[Problem]) -> Plan | None:
         problems.append(Problem(file, "-", "plan", "missing 'plan' header (a mapping)"))
         return None
     before = len(problems)
-    for k in ("id", "title_zh", "title_en", "issuer_zh", "issued", "short_zh", "short_en", "unit_zh", "unit_en"):
+    for k in ("id", "title_zh", "title_en", "issuer_zh", "short_zh", "short_en", "unit_zh", "unit_en"):
         if not isinstance(raw.get(k), (str, int, datetime.date)) or not str(raw.get(k)).strip():
             bad(k, "required text is missing")
     if "id" in raw and not _PLAN_ID.match(str(raw["id"])):
@@ -242,7 +245,7 @@ def _parse_plan(raw: Any, file: str, problems: list[Problem]) -> Plan | None:
         title_zh=str(raw["title_zh"]).strip(),
         title_en=str(raw["title_en"]).strip(),
         issuer_zh=str(raw["issuer_zh"]).strip(),
-        issued=str(raw["issued"]),
+        issued=str(raw.get("issued") or ""),
         text_path=str(text),
         regions=regions,
         short_zh=str(raw["short_zh"]).strip(),
@@ -253,6 +256,7 @@ def _parse_plan(raw: Any, file: str, problems: list[Problem]) -> Plan | None:
         file=file,
         document_no=_text(raw.get("document_no")),
         source_url=_text(raw.get("source_url")),
+        source_note=_text(raw.get("source_note")),
     )
 
 

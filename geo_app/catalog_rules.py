@@ -59,13 +59,15 @@ class PlanUnits:
 
     counties: dict[int, str]  # county adcode -> name
     prefectures: dict[int, tuple[str, tuple[int, ...]]]  # prefecture adcode -> (name, its counties)
-    ambiguous_stems: frozenset[str]  # stems shared by several units: never matched bare
+    bare_owner: dict[str, int]  # stem -> the unit a bare stem means (the highest level sharing it)
     multi: bool  # several prefectures: a prefecture adcode may stand for its counties
 
     def named(self, adcode: int, quote: str) -> bool:
-        """Is the unit ``adcode`` named in ``quote`` (full name, short form or unambiguous stem)?"""
+        """Is the unit ``adcode`` named in ``quote``? By full name, short form, or bare stem when
+        the stem means this unit (临夏 alone is the prefecture, not 临夏县 or 临夏市)."""
         name = self.counties.get(adcode) or self.prefectures.get(adcode, ("",))[0]
-        return bool(name) and names.mentions(quote, name, bare=names.stem(name) not in self.ambiguous_stems)
+        bare = self.bare_owner.get(names.stem(name)) == adcode
+        return bool(name) and names.mentions(quote, name, bare=bare)
 
 
 @lru_cache(maxsize=32)
@@ -88,9 +90,13 @@ def plan_units(regions: tuple[int, ...]) -> PlanUnits:
             counties.update(zip(cty.adcode.astype(int), cty.name_zh, strict=True))
         if r.level == "county":
             counties[int(r.adcode)] = r.name_zh
-    stems = [names.stem(n) for n in [*counties.values(), *(p[0] for p in prefectures.values())]]
-    ambiguous = frozenset(s for s in stems if stems.count(s) > 1)
-    return PlanUnits(counties, prefectures, ambiguous, multi=len(prefectures) > 1)
+    owner: dict[str, int] = {}
+    for code, name in [*counties.items(), *((c, p[0]) for c, p in prefectures.items())]:
+        stem = names.stem(name)
+        owner[stem] = code if stem not in owner or code in prefectures else owner[stem]
+    shared = {s for s in owner if sum(names.stem(n) == s for n in counties.values()) > 1}
+    owner = {s: c for s, c in owner.items() if s not in shared or c in prefectures}
+    return PlanUnits(counties, prefectures, owner, multi=len(prefectures) > 1)
 
 
 def _prefectures_in(idx, region) -> list:

@@ -217,40 +217,11 @@ SPECS: list[PackageSpec] = [
         note="package has no .min.js (jsDelivr minifies on the fly); the unminified file is served",
     ),
     PackageSpec(
-        "leaflet-measure",
-        "2.1.7",
-        {
-            f"{JSD}/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.js": "dist/leaflet-measure.min.js",
-            f"{JSD}/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css": "dist/leaflet-measure.css",
-        },
-    ),
-    PackageSpec(
-        "leaflet-mouse-position",
-        "1.2.0",
-        {
-            f"{JSD}/gh/ardhi/Leaflet.MousePosition/src/L.Control.MousePosition.min.js": (
-                "src/L.Control.MousePosition.js"
-            ),
-            f"{JSD}/gh/ardhi/Leaflet.MousePosition/src/L.Control.MousePosition.min.css": (
-                "src/L.Control.MousePosition.css"
-            ),
-        },
-        note="npm wrapper of ardhi/Leaflet.MousePosition (folium points at the unversioned GitHub head)",
-    ),
-    PackageSpec(
         "leaflet-search",
         "2.9.7",
         {
             f"{JSD}/npm/leaflet-search@2.9.7/dist/leaflet-search.min.js": "dist/leaflet-search.min.js",
             f"{JSD}/npm/leaflet-search@2.9.7/dist/leaflet-search.min.css": "dist/leaflet-search.min.css",
-        },
-    ),
-    PackageSpec(
-        "leaflet-minimap",
-        "3.6.1",
-        {
-            f"{CDNJS}/leaflet-minimap/3.6.1/Control.MiniMap.js": "dist/Control.MiniMap.min.js",
-            f"{CDNJS}/leaflet-minimap/3.6.1/Control.MiniMap.css": "dist/Control.MiniMap.min.css",
         },
     ),
     PackageSpec(
@@ -262,18 +233,29 @@ SPECS: list[PackageSpec] = [
             f"{CDNJS}/leaflet.markercluster/1.1.0/MarkerCluster.Default.css": "dist/MarkerCluster.Default.css",
         },
     ),
-    # ---- d3 for branca colormaps (legends) --------------------------------
+    # ---- the app's own map code builds on these (geo_app/web) -------------
     PackageSpec(
-        "d3",
-        "3.5.5",
-        {f"{CDNJS}/d3/3.5.5/d3.min.js": "d3.min.js"},
-        note="branca ColorMap.render adds it to the figure header",
+        "topojson-client",
+        "3.1.0",
+        {f"{JSD}/npm/topojson-client@3.1.0/dist/topojson-client.min.js": "dist/topojson-client.min.js"},
+        note="decodes the plan geometry, sent once as TopoJSON (shared county borders are one arc)",
     ),
     PackageSpec(
-        "d3",
-        "4.13.0",
-        {"https://d3js.org/d3.v4.min.js": "build/d3.min.js"},
-        note="d3.v4 = latest 4.x (4.13.0); streamlit-folium adds it for ColorMap, TimeSliderChoropleth uses it",
+        "@mapbox/leaflet-pip",
+        "1.1.0",
+        {f"{JSD}/npm/@mapbox/leaflet-pip@1.1.0/leaflet-pip.min.js": "leaflet-pip.min.js"},
+        note="point in polygon for the identify list of the standalone map and the deck",
+    ),
+    PackageSpec(
+        "leaflet-draw",
+        "1.0.4",
+        {
+            f"{JSD}/npm/leaflet-draw@1.0.4/dist/leaflet.draw.js": "dist/leaflet.draw.js",
+            f"{JSD}/npm/leaflet-draw@1.0.4/dist/leaflet.draw.css": "dist/leaflet.draw.css",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js": "dist/leaflet.draw.js",
+            "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css": "dist/leaflet.draw.css",
+        },
+        note="folium.plugins.Draw (the plan workbench: draw or edit an item's outline); folium asks for 1.0.2",
     ),
 ]
 

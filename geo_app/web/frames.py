@@ -1,0 +1,78 @@
+"""Framing: where a map looks, and how regions far apart share the screen.
+
+Two plan regions 400 km apart at one zoom leave most of the map empty, so ``frames`` splits
+the regions shown into clusters (regions closer than their own size stay together); the app
+draws one map per cluster side by side. ``bounds`` and ``region_anchor`` give each frame its
+extent and each region the point where its badge and name go.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import shapely
+from shapely.ops import polylabel
+
+from geo_app.catalog_rules import plan_units
+from geo_app.mapdata import MapData
+
+#: Regions whose gap exceeds this share of their combined size go to separate frames.
+SPLIT_GAP = 0.6
+
+
+def _region_geom(data: MapData, adcodes: tuple[int, ...]) -> shapely.Geometry:
+    codes = set(plan_units(tuple(adcodes)).counties)
+    sub = data.display_counties[data.display_counties.adcode.isin(codes)]
+    return shapely.union_all(sub.geometry.values)
+
+
+def bounds(data: MapData, adcodes: tuple[int, ...]) -> list[list[float]]:
+    """[[south, west], [north, east]] of the counties of the regions."""
+    minx, miny, maxx, maxy = _region_geom(data, adcodes).bounds
+    return [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
+
+
+@lru_cache(maxsize=64)
+def _anchor(key: tuple[int, ...], geom_wkb: bytes) -> tuple[float, float]:
+    geom = shapely.from_wkb(geom_wkb)
+    parts = getattr(geom, "geoms", [geom])
+    largest = max(parts, key=lambda g: g.area)
+    p = polylabel(largest, tolerance=0.01)
+    return float(p.x), float(p.y)
+
+
+def region_anchor(data: MapData, adcodes: tuple[int, ...]) -> tuple[float, float]:
+    """(lon, lat) inside the regions, far from their edges: where a region's name and badge go."""
+    geom = _region_geom(data, adcodes)
+    return _anchor(tuple(adcodes), shapely.to_wkb(geom))
+
+
+def _gap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
+    dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
+    return max(dx, dy)
+
+
+def _size(b: tuple[float, ...]) -> float:
+    return max(b[2] - b[0], b[3] - b[1])
+
+
+def frames(data: MapData, adcodes: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """The regions grouped into frames: regions far apart (relative to their size) get their own."""
+    clusters = [((a,), _region_geom(data, (a,)).bounds) for a in adcodes if plan_units((a,)).counties]
+    merged = True
+    while merged and len(clusters) > 1:
+        merged = False
+        for i in range(len(clusters)):
+            for j in range(i + 1, len(clusters)):
+                (ca, ba), (cb, bb) = clusters[i], clusters[j]
+                if _gap(ba, bb) <= SPLIT_GAP * (_size(ba) + _size(bb)) / 2:
+                    union = (min(ba[0], bb[0]), min(ba[1], bb[1]), max(ba[2], bb[2]), max(ba[3], bb[3]))
+                    clusters[i] = (ca + cb, union)
+                    del clusters[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    clusters.sort(key=lambda c: c[1][0])  # west to east
+    return [c for c, _ in clusters] or [tuple(adcodes)]

@@ -1,0 +1,160 @@
+"""The labels of a web map: which texts, where they may go, and in what order they are placed.
+
+Priority: highlighted items, region names, county names, items by size, point items, towns,
+then names of neighbouring prefectures and context counties. Markers and badges are
+obstacles. Placement itself is ``web.labels.place``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import folium
+import geopandas as gpd
+import shapely
+from shapely.ops import polylabel
+
+from geo_app.details import county_label
+from geo_app.i18n import pick, t
+from geo_app.mapdata import MapData
+from geo_app.names import short_forms
+from geo_app.web.elements import PMCall
+from geo_app.web.frames import region_anchor
+from geo_app.web.labels import Candidate, Obstacle, around, place, wrap
+from geo_app.web.layers import _styles, badges, to_map, towns, visible
+from geo_app.web.spec import MapSpec
+
+
+def _inner_points(geom: shapely.Geometry, n: int = 3) -> list[tuple[float, float]]:
+    """Points well inside a shape: the pole of inaccessibility of its largest parts."""
+    if geom.geom_type in ("LineString", "MultiLineString"):
+        line = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
+        return [(p.x, p.y) for p in (line.interpolate(f, normalized=True) for f in (0.5, 0.3, 0.7))]
+    parts = sorted(getattr(geom, "geoms", [geom]), key=lambda g: -g.area)[:n]
+    out = []
+    for part in parts:
+        p = polylabel(part, tolerance=0.005) if part.area > 0 else part.representative_point()
+        out.append((p.x, p.y))
+    return out
+
+
+def _extent(geom: shapely.Geometry) -> float:
+    minx, miny, maxx, maxy = geom.bounds
+    return max(maxx - minx, (maxy - miny) * 1.25)
+
+
+def _anchors(points: list[tuple[float, float]]) -> list[tuple[float, float, float, float]]:
+    out = []
+    for lon, lat in points:
+        out.extend(around(lon, lat, 14))
+    return out
+
+
+def county_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidate]:
+    codes = data.counties_of_plans(spec.plans)
+    shown = data.display_counties[data.display_counties.adcode.isin(codes)]
+    out = []
+    for r in shown.itertuples():
+        out.append(Candidate(county_label(r.name_zh, spec.lang), "pm-l-county", _anchors(_inner_points(r.geometry, 1)),
+                             priority=900 + math.log1p(r.area_km2), font_px=13 * scale, key=f"county-{r.adcode}"))  # fmt: skip
+    return out
+
+
+def region_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidate]:
+    """The names of the plan regions (above their badges) and of neighbouring prefectures."""
+    from geo_app.web.topo import neighbours
+
+    out = []
+    plans = spec.plans or tuple(data.catalog.plans)
+    regions = dict.fromkeys(a for p in plans for a in data.catalog.plans[p].regions)
+    names = data.counties.drop_duplicates("prefecture_adcode").set_index("prefecture_adcode")
+    for code in regions:
+        lon, lat = region_anchor(data, (code,))
+        name_zh = names.loc[code, "prefecture_zh"] if code in names.index else None
+        if not name_zh:
+            continue
+        text = short_forms(name_zh)[-1] if spec.lang == "zh" else str(names.loc[code, "prefecture_en"])
+        out.append(Candidate(text, "pm-l-prefecture", [(lon, lat, 0, -26 * scale)], priority=1500,
+                             font_px=15 * scale, max_zoom=8))  # fmt: skip
+    for r in neighbours(data).itertuples():
+        p = polylabel(max(getattr(r.geometry, "geoms", [r.geometry]), key=lambda g: g.area), tolerance=0.02)
+        text = short_forms(r.name_zh)[-1] if spec.lang == "zh" else r.name_en
+        out.append(Candidate(text, "pm-l-context", around(p.x, p.y), priority=60, font_px=11 * scale, max_zoom=9))
+    return out
+
+
+def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidate]:
+    """Labels of the visible drawn items (in their colour) and, closer in, of point items."""
+    f = data.display_features[visible(data, spec).values & data.display_features["shape"].isin(["area", "line", "point"])]
+    styles = _styles(data)
+    outside = t("outside_note", spec.lang)
+    out = []
+    for r in f.itertuples():
+        name = pick(r.name_zh, r.name_en, spec.lang)
+        hl = r.id in spec.highlight
+        text = wrap(name, 9 if spec.lang == "zh" else 11) + (f"\n（{outside}）" if r.outside_region and spec.lang == "zh"
+                                                             else f"\n({outside})" if r.outside_region else "")  # fmt: skip
+        cls = "pm-l-item" + (" pm-hl" if hl else "") + (" pm-l-outside" if r.outside_region else "")
+        color = styles.loc[r.id, "color"]
+        if r.shape == "point":
+            lon, lat = r.geometry.x, r.geometry.y
+            anchors = [(lon, lat, dx, dy) for dx, dy in [(0, -28), (0, 28), (60, 0), (-60, 0)]]
+            out.append(Candidate(text, cls, anchors, priority=2000 if hl else 300, font_px=12 * scale, color=color,
+                                 min_zoom=0 if hl or r.outside_region else 9, key=r.id))  # fmt: skip
+            continue
+        area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.05
+        out.append(Candidate(text, cls, _anchors(_inner_points(r.geometry)), color=color, key=r.id,
+                             priority=2000 if hl else 500 + 100 * math.log1p(area * 100), font_px=12.5 * scale,
+                             extent_deg=0 if hl else _extent(r.geometry)))  # fmt: skip
+    return out
+
+
+def town_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidate]:
+    out = []
+    for r in towns(data).itertuples():
+        seat = r.kind in ("county_seat", "city")
+        anchors = [(r.geometry.x, r.geometry.y, dx, dy) for dx, dy in [(30, 0), (-30, 0), (0, -12), (0, 12)]]
+        out.append(Candidate(pick(r.name_zh, r.name_en, spec.lang), "pm-l-town", anchors,
+                             priority=150 if seat else 20, font_px=11 * scale, min_zoom=9 if seat else 10))  # fmt: skip
+    return out
+
+
+def context_candidates(ctx: gpd.GeoDataFrame | None, spec: MapSpec, scale: float) -> list[Candidate]:
+    if ctx is None or ctx.empty or len(ctx) > 400:
+        return []
+    return [
+        Candidate(county_label(r.name_zh, spec.lang), "pm-l-context", _anchors(_inner_points(r.geometry, 1)),
+                  priority=10, font_px=11 * scale, min_zoom=8)
+        for r in ctx.itertuples()
+    ]  # fmt: skip
+
+
+def obstacles(data: MapData, spec: MapSpec, scale: float) -> list[Obstacle]:
+    """Markers and badges: labels must not cover them."""
+    f = data.display_features[visible(data, spec).values & (data.display_features["shape"] == "point")]
+    out = [Obstacle(g.x, g.y, 26 * scale, 26 * scale) for g in f.geometry]
+    for b in badges(data, spec):
+        lon, lat = region_anchor(data, data.catalog.plans[b["plan"]].regions)
+        out.append(Obstacle(lon, lat - 0.09 * b["offset"], 150 * scale, 26 * scale))
+    return out
+
+
+def labels_group(data: MapData, spec: MapSpec, ctx: gpd.GeoDataFrame | None = None) -> folium.FeatureGroup:
+    """All labels of the map, placed together so none collide."""
+    scale = 1.3 if spec.present else 1.0
+    cands = [
+        *region_candidates(data, spec, scale),
+        *county_candidates(data, spec, scale),
+        *item_candidates(data, spec, scale),
+        *town_candidates(data, spec, scale),
+        *context_candidates(ctx, spec, scale),
+    ]
+    placed = place(cands, obstacles(data, spec, scale))
+    items = []
+    for p in placed:
+        js = p.js()
+        js["ll"] = list(to_map(js["ll"][1], js["ll"][0], spec))
+        items.append(js)
+    fg = folium.FeatureGroup(name=t("labels", spec.lang), control=spec.mode != "app")
+    PMCall("labels", items).add_to(fg)
+    return fg
