@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 
@@ -24,3 +25,11 @@ def json_for_script(obj: Any) -> str:
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     )  # fmt: skip
+
+
+_MD = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$:])")
+
+
+def plain_markdown(value: Any) -> str:
+    """Text shown literally by Markdown: every special character escaped."""
+    return _MD.sub(r"\\\1", str(value))

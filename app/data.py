@@ -1,0 +1,120 @@
+"""Cached calls of geo_app for the app: the pipeline once per server, map groups once per setting.
+
+Only ``st.cache_*`` wrappers of pure geo_app functions live here (arguments that are not
+hashable are fetched inside, never passed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from app import map_component
+from geo_app import boundaries, scenes, search
+from geo_app.mapdata import MapData, load_map_data
+from geo_app.web import assets, groups, layers, topo
+from geo_app.web.spec import MapSpec
+
+
+@st.cache_resource(show_spinner="正在加载规划图层… Loading plan layers…")
+def get_data() -> MapData:
+    return load_map_data(strict=False)
+
+
+@st.cache_resource(show_spinner=False)
+def base_parts() -> map_component.MapParts:
+    """The constant base map: the same for every setting, so the map never re-mounts."""
+    data = get_data()
+    sources = {layers.source_key(MapSpec(basemap=b)): topo.topology_url(data, d)
+               for b, d in (("offline", "WGS84"), ("amap", "GCJ02"))}  # fmt: skip
+    m = layers.base_map(data, MapSpec(mode="app"), sources)
+    assets.localize_map(m, assets.STREAMLIT_BASE_URL)
+    return map_component.render_base(m)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def group_js(name: str, spec: MapSpec) -> str:
+    """The rendered JS of one group (``spec`` already reduced to what the group reads)."""
+    data = get_data()
+    fg = groups.build(data, name, spec)
+    assets.localize_map(fg, assets.STREAMLIT_BASE_URL)
+    slot = groups.SLOTS.get(name) or groups.FIRST_LAYER_SLOT + layers.layer_keys(data).index(name.split(":", 1)[1])
+    return map_component.render_layer(fg, slot=slot)
+
+
+def groups_js(spec: MapSpec, ctx: tuple[int, ...]) -> list[str]:
+    """Every group of the map for ``spec``, from the cache, in drawing order."""
+    data = get_data()
+    out = [group_js(n, groups.reduced(spec, n)) for n in ("tiles", "orientation", "reference")]
+    if ctx:
+        out.append(context_js(ctx, layers.datum(spec), spec.lang))
+    out.append(group_js("counties", groups.reduced(spec, "counties")))
+    for key in layers.layer_keys(data):
+        if key.split(":")[0] in (spec.plans or data.catalog.plans) and (
+            spec.visible_layers is None or key in spec.visible_layers
+        ):
+            name = "layer:" + key
+            red = replace(groups.reduced(spec, name), highlight=groups.layer_highlight(data, key, spec.highlight))
+            out.append(group_js(name, red))
+    out += [group_js(n, groups.reduced(spec, n)) for n in ("badges", "selection")]
+    out.append(labels_js(spec, ctx))
+    return out
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def labels_js(spec: MapSpec, ctx: tuple[int, ...]) -> str:
+    from geo_app.web.label_layer import labels_group
+
+    data = get_data()
+    frame = context_frame(ctx) if ctx else None
+    fg = labels_group(data, groups.reduced(spec, "labels"), frame)
+    return map_component.render_layer(fg, slot=groups.SLOTS["labels"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def context_frame(ctx: tuple[int, ...]) -> gpd.GeoDataFrame:
+    return topo.context_topology(ctx)[1]
+
+
+@st.cache_resource(show_spinner="正在加载其他区域边界… Loading context boundaries…", max_entries=32)
+def context_js(ctx: tuple[int, ...], datum: str, lang: str) -> str:
+    url, frame = topo.context_url(ctx, datum)
+    fg = layers.context_group(f"ctx-{abs(hash((ctx, datum)))}", url, frame, MapSpec(lang=lang, mode="app"))
+    return map_component.render_layer(fg, slot=groups.SLOTS["context"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def resolve_context(queries: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Context queries -> (adcodes, one message per query that matched nothing)."""
+    codes, errors = [], []
+    for q in queries:
+        try:
+            if q.strip().lower() in boundaries.COUNTRY_QUERIES:
+                codes.append(100000)
+            else:
+                codes.append(boundaries.resolve_region(q).adcode)
+        except LookupError as exc:
+            errors.append(str(exc))
+    return tuple(dict.fromkeys(codes)), tuple(errors)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def search_index(lang: str, plans: tuple[str, ...] | None) -> pd.DataFrame:
+    return search.search_index(get_data(), lang, plans)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _decks(folder: str, stamp: tuple) -> dict[str, scenes.Deck]:
+    data = get_data()
+    return scenes.load_decks(layers.layer_keys(data), set(data.features["id"]), Path(folder))
+
+
+def decks_now() -> dict[str, scenes.Deck]:
+    """Decks from scenes/*.yaml; a saved scene (new file time) re-reads them."""
+    folder = scenes.SCENES_DIR
+    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
+    return _decks(str(folder), stamp)
