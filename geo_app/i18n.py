@@ -214,6 +214,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "{path} 不是可用的演示文稿文件，未作修改：{problems}",
         "en": "{path} is not a usable deck file and was left unchanged: {problems}",
     },
+    "region_unknown": {"zh": "未知区域“{query}”{hint}", "en": "unknown region '{query}'{hint}"},
+    "region_did_you_mean": {"zh": "；您是不是要找：{names}？", "en": "; did you mean: {names}?"},
+    "region_ambiguous": {
+        "zh": "区域“{query}”有多个匹配：{options}；请给出行政区划代码或全称",
+        "en": "ambiguous region '{query}': {options}; give the adcode or the full name",
+    },
+    "region_too_long": {
+        "zh": "未知区域“{query}”：名称超过 {limit} 个字符",
+        "en": "unknown region '{query}': longer than {limit} characters",
+    },
+    "region_too_many": {
+        "zh": "一次最多显示 {limit} 个其他区域，已忽略“{query}”",
+        "en": "at most {limit} other regions at once; '{query}' ignored",
+    },
+    "region_over_cap": {
+        "zh": "未加载“{query}”（{count} 个县区）：一次最多加载 {limit} 个县区",
+        "en": "'{query}' not loaded ({count} counties): at most {limit} counties at once",
+    },
     # labels of the print map (geo_app.image)
     "print_legend": {"zh": "图例", "en": "Legend"},
     "print_categories": {"zh": "规划事项类别", "en": "Plan item categories"},
