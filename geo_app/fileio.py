@@ -294,16 +294,26 @@ def _refuse(key: str, path: Path, **params: str) -> OutputPathError:
     return OutputPathError(key, {"path": str(path), **params})
 
 
+def _refuse_os(path: Path, exc: OSError) -> OutputPathError:
+    err = write_error(path, exc)
+    return OutputPathError(err.key, err.params)
+
+
 def _check_folder(path: Path) -> None:
     """The folder of ``path`` must exist and be a folder (``path`` must not be under a regular file)."""
     folder = path.parent
-    for ancestor in (folder, *folder.parents):
-        if ancestor.exists() or ancestor.is_symlink():
-            if not ancestor.is_dir():
-                raise _refuse("out_under_file", path, file=str(ancestor))
-            break
-    if not folder.is_dir():
-        raise _refuse("out_no_folder", path, folder=str(folder))
+    try:
+        for ancestor in (folder, *folder.parents):
+            if ancestor.exists() or ancestor.is_symlink():
+                if not ancestor.is_dir():
+                    raise _refuse("out_under_file", path, file=str(ancestor))
+                break
+        if not folder.is_dir():
+            raise _refuse("out_no_folder", path, folder=str(folder))
+    except OutputPathError:
+        raise
+    except OSError as exc:  # a folder on the way that may not be entered
+        raise _refuse_os(path, exc) from exc
 
 
 def _check_link(path: Path) -> None:
@@ -334,7 +344,7 @@ def check_output_path(path: Path | str, force: bool) -> Path:
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise write_error(out, exc) from exc
+        raise _refuse_os(out, exc) from exc
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
             raise _refuse("out_is_folder", out)
