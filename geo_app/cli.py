@@ -1,17 +1,23 @@
 """Command line: ``python -m geo_app ...``. Thin wrappers over the same functions the app uses.
 
-Every failure a user can cause (unknown region, bad format, existing file) ends with one
-clear line on stderr and a non-zero exit, never a traceback.
+Every failure a user can cause (unknown region, bad format, existing file, an output path that
+is a device, a folder or under a file) ends with one clear line on stderr and exit code 2; a
+failure of the machine (disk full, permission denied) with one line and exit code 1; never a
+traceback (set GEO_APP_DEBUG=1 to see one). Outputs are written atomically: a failed write
+leaves no partial file and an existing file as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo_app import __version__
+from geo_app.fileio import OutputPathError, atomic_path, atomic_write_bytes, atomic_write_text, check_output_path
 
 
 class UserError(Exception):
@@ -23,12 +29,12 @@ def _split(value: str) -> list[str]:
 
 
 def _out_path(path: str, force: bool) -> Path:
-    out = Path(path)
-    if out.exists() and not force:
-        raise UserError(f"{out} exists; pass --force to overwrite it")
-    if not out.parent.exists():
-        raise UserError(f"folder {out.parent} does not exist")
-    return out
+    """``--out`` checked: only a regular file may be replaced, and only with ``--force``."""
+    return check_output_path(path, force)
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def cmd_regions(args: argparse.Namespace) -> int:
@@ -36,9 +42,9 @@ def cmd_regions(args: argparse.Namespace) -> int:
 
     hits = boundaries.find_regions(args.query, limit=args.limit)
     if not hits:
-        near = boundaries.suggest(args.query)
+        near = boundaries.suggest(args.query)  # no fuzzy search for over-long queries
         hint = f"; did you mean: {', '.join(near)}?" if near else ""
-        raise UserError(f"no region matches {args.query!r}{hint}")
+        raise UserError(f"no region matches {_shown(args.query)!r}{hint}")
     for r in hits:
         parent = r.prefecture_zh if r.level == "county" else (r.province_zh if r.level == "prefecture" else "")
         print(f"{r.adcode}\t{r.level}\t{r.name_zh}\t{r.name_en}\t{parent or ''}")
@@ -51,17 +57,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = export.check_format(args.format, args.out)
     export.check_crs(args.crs)
     out = _out_path(args.out, args.force)
-    if out.is_dir():
-        raise UserError(f"{out} is a folder; give a file name for --out")
-    result = export.export_layers(
-        layers=_split(args.layers),
-        regions=_split(args.region) if args.region else None,
-        county=_split(args.county) if args.county else None,
-        fmt=fmt,
-        crs=args.crs,
-        out=out,
-        force=args.force,
-    )
+    outputs = export._outputs(fmt, out)
+    for beside in outputs[1:]:
+        _out_path(str(beside), args.force)
+
+    def run(path: Path):
+        return export.export_layers(
+            layers=_split(args.layers),
+            regions=_split(args.region) if args.region else None,
+            county=_split(args.county) if args.county else None,
+            fmt=fmt,
+            crs=args.crs,
+            out=path,
+            force=True,
+        )
+
+    if len(outputs) == 1:  # one file: written beside, renamed into place when complete
+        with atomic_path(out) as tmp:
+            result = run(tmp)
+        result = dataclasses.replace(result, path=out, files=(out,))
+    else:  # csv with side files named after --out (export.write_export writes them in place)
+        result = run(out)
     print(result.summary())
     return 0
 
@@ -71,18 +87,17 @@ def cmd_image(args: argparse.Namespace) -> int:
 
     image.check_options(args.out, args.size, args.lang, args.region)
     out = _out_path(args.out, args.force)
-    if out.is_dir():
-        raise UserError(f"{out} is a folder; give a file name for --out")
-    result = image.render_map(
-        out,
-        size=args.size,
-        lang=args.lang,
-        layers=_split(args.layers),
-        region=args.region,
-        title=args.title,
-        dpi=args.dpi,
-    )
-    print(result.summary())
+    with atomic_path(out) as tmp:
+        result = image.render_map(
+            tmp,
+            size=args.size,
+            lang=args.lang,
+            layers=_split(args.layers),
+            region=args.region,
+            title=args.title,
+            dpi=args.dpi,
+        )
+    print(dataclasses.replace(result, path=out).summary())
     return 0
 
 
@@ -104,7 +119,7 @@ def cmd_html(args: argparse.Namespace) -> int:
     out = _out_path(args.out, args.force)
     spec = _map_spec(args)
     html = standalone_html(load_map_data(strict=True), spec, title=args.title)
-    out.write_text(html, encoding="utf-8")
+    atomic_write_text(out, html)
     print(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, self-contained: opens offline by double-click)")
     return 0
 
@@ -131,9 +146,9 @@ def cmd_deck(args: argparse.Namespace) -> int:
             print(f"warning: {problem} (scene skipped)", file=sys.stderr)
     n = sum(len(d.scenes) for d in chosen)
     if args.format == "html":
-        out.write_text(deck.deck_html(data, chosen, args.lang), encoding="utf-8")
+        atomic_write_text(out, deck.deck_html(data, chosen, args.lang))
     else:
-        out.write_bytes(deck.deck_pdf_bytes(data, chosen, args.lang))
+        atomic_write_bytes(out, deck.deck_pdf_bytes(data, chosen, args.lang))
     print(f"wrote {out} ({n} scenes, {args.format})")
     return 0
 
@@ -156,18 +171,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"geo_app {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("regions", help="list regions matching a name or adcode",
-                       description="List Chinese provinces, prefectures and counties matching QUERY "
-                                   "(adcode, Chinese name or short form such as 东乡县, or pinyin).")
+    p = sub.add_parser(
+        "regions",
+        help="list regions matching a name or adcode",
+        description="List Chinese provinces, prefectures and counties matching QUERY "
+        "(adcode, Chinese name or short form such as 东乡县, or pinyin).",
+    )
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=cmd_regions)
 
     p = sub.add_parser(
-        "export", help="write plan layers and boundaries as GeoJSON, GeoPackage, shapefile, CSV or KML",
+        "export",
+        help="write plan layers and boundaries as GeoJSON, GeoPackage, shapefile, CSV or KML",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Export plan layers and county boundaries for GIS tools. Every export carries a metadata "
-                    "note (plans, date, CRS and datum treatment, sources and licences, precision, selection).",
+        "note (plans, date, CRS and datum treatment, sources and licences, precision, selection).",
         epilog="""formats (--format; guessed from the --out suffix when omitted):
   geojson  RFC 7946 GeoJSON: WGS84 lon/lat only (or GCJ02), metadata in a 'metadata' member
   gpkg     GeoPackage: a table per category (points in <category>_points), counties,
@@ -190,54 +209,84 @@ layers (--layers, comma list):
 examples:
   python -m geo_app export --layers counties --region 622900,620700 --out counties.geojson
   python -m geo_app export --layers linxia --crs auto-gk --format gpkg --out linxia.gpkg
-  python -m geo_app export --layers all --county 和政县 --format csv --out hezheng.csv""")
-    p.add_argument("--layers", default="all",
-                   help="comma list: all, counties, a plan id (linxia, zhangye), a category id, plan:category, "
-                        "or feature ids (default: all)")
-    p.add_argument("--region", help="comma list of adcodes or names, or linxia / zhangye / both: the county "
-                                    "boundaries to export; plan features are kept when they touch them "
-                                    "(default: the plans' prefectures)")
-    p.add_argument("--county", help="comma list of plan counties (adcode or name, e.g. 622925 or 和政县): keep "
-                                    "only features touching them")
-    p.add_argument("--format", default=None, metavar="FORMAT",
-                   help="geojson | gpkg | shp | csv | kml (default: from the --out suffix, else geojson)")
-    p.add_argument("--crs", default="EPSG:4326", metavar="CRS",
-                   help="EPSG:4326 | EPSG:4490 | auto-gk | GCJ02 (default: EPSG:4326)")
+  python -m geo_app export --layers all --county 和政县 --format csv --out hezheng.csv""",
+    )
+    p.add_argument(
+        "--layers",
+        default="all",
+        help="comma list: all, counties, a plan id (linxia, zhangye), a category id, plan:category, "
+        "or feature ids (default: all)",
+    )
+    p.add_argument(
+        "--region",
+        help="comma list of adcodes or names, or linxia / zhangye / both: the county "
+        "boundaries to export; plan features are kept when they touch them "
+        "(default: the plans' prefectures)",
+    )
+    p.add_argument(
+        "--county",
+        help="comma list of plan counties (adcode or name, e.g. 622925 or 和政县): keep only features touching them",
+    )
+    p.add_argument(
+        "--format",
+        default=None,
+        metavar="FORMAT",
+        help="geojson | gpkg | shp | csv | kml (default: from the --out suffix, else geojson)",
+    )
+    p.add_argument(
+        "--crs", default="EPSG:4326", metavar="CRS", help="EPSG:4326 | EPSG:4490 | auto-gk | GCJ02 (default: EPSG:4326)"
+    )
     p.add_argument("--out", required=True, help="output file (shp: a .zip)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser(
-        "image", help="draw a print-ready static map (PNG at 300 dpi or vector PDF)",
+        "image",
+        help="draw a print-ready static map (PNG at 300 dpi or vector PDF)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Draw the plan layers on the county map for slides and documents: title, legend, scale bar, "
-                    "north arrow, sources and date. Chinese text uses the Noto Sans CJK font "
-                    "(Debian: apt-get install fonts-noto-cjk).",
+        "north arrow, sources and date. Chinese text uses the Noto Sans CJK font "
+        "(Debian: apt-get install fonts-noto-cjk).",
         epilog="""examples:
   python -m geo_app image --out map.png                       # A4 landscape, both plans, Chinese
   python -m geo_app image --out linxia.pdf --region linxia --size 16:9 --lang en
-  python -m geo_app image --out belts.png --layers industrial_belt,ecology --title 产业带与生态""")
+  python -m geo_app image --out belts.png --layers industrial_belt,ecology --title 产业带与生态""",
+    )
     p.add_argument("--out", required=True, help="output file: .png (300 dpi) or .pdf (vector)")
-    p.add_argument("--size", default="a4", metavar="SIZE",
-                   help="a4 (landscape, 297 x 210 mm) | 16:9 (13.333 x 7.5 in, slides) (default: a4)")
+    p.add_argument(
+        "--size",
+        default="a4",
+        metavar="SIZE",
+        help="a4 (landscape, 297 x 210 mm) | 16:9 (13.333 x 7.5 in, slides) (default: a4)",
+    )
     p.add_argument("--lang", default="zh", metavar="LANG", help="zh | en (default: zh)")
-    p.add_argument("--layers", default="all",
-                   help="comma list as for export: all, a plan id, a category, plan:category, feature ids")
-    p.add_argument("--region", default="both", metavar="REGION",
-                   help="linxia | zhangye | both (two panels) (default: both)")
+    p.add_argument(
+        "--layers",
+        default="all",
+        help="comma list as for export: all, a plan id, a category, plan:category, feature ids",
+    )
+    p.add_argument(
+        "--region", default="both", metavar="REGION", help="linxia | zhangye | both (two panels) (default: both)"
+    )
     p.add_argument("--title", help="title (default: the plans' titles)")
     p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default: 300)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_image)
 
-    p = sub.add_parser("check", help="validate the layer catalog and print counts",
-                       description="Validate layers/*.yaml against the schema and the plan texts.")
+    p = sub.add_parser(
+        "check",
+        help="validate the layer catalog and print counts",
+        description="Validate layers/*.yaml against the schema and the plan texts.",
+    )
     p.add_argument("--layers-dir", help="folder of plan YAML files (default: layers/)")
     p.set_defaults(func=cmd_check)
-    p = sub.add_parser("html", help="write a self-contained offline HTML map",
-                       description="Write one HTML file with every JS/CSS inlined: layers, layer control, legend, "
-                                   "popups with quotes, title, scale bar, north arrow, fullscreen, search and the "
-                                   "offline basemap. Opens by double-click with no network.")
+    p = sub.add_parser(
+        "html",
+        help="write a self-contained offline HTML map",
+        description="Write one HTML file with every JS/CSS inlined: layers, layer control, legend, "
+        "popups with quotes, title, scale bar, north arrow, fullscreen, search and the "
+        "offline basemap. Opens by double-click with no network.",
+    )
     p.add_argument("--out", required=True, help="output .html file")
     p.add_argument("--region", default="both", help="both (default), linxia or zhangye")
     p.add_argument("--lang", default="zh", help="zh (default) or en")
@@ -245,9 +294,12 @@ examples:
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_html)
 
-    p = sub.add_parser("deck", help="write the presentation decks (offline HTML or PDF)",
-                       description="Write the scenes of scenes/*.yaml as one offline HTML file (arrow keys step "
-                                   "through scenes, N shows speaker notes) or a PDF with one 16:9 page per scene.")
+    p = sub.add_parser(
+        "deck",
+        help="write the presentation decks (offline HTML or PDF)",
+        description="Write the scenes of scenes/*.yaml as one offline HTML file (arrow keys step "
+        "through scenes, N shows speaker notes) or a PDF with one 16:9 page per scene.",
+    )
     p.add_argument("--out", required=True, help="output .html or .pdf file")
     p.add_argument("--format", default=None, help="html (default for .html) or pdf (default for .pdf)")
     p.add_argument("--decks", help="comma list of deck ids (default: all, e.g. linxia,zhangye)")
@@ -257,15 +309,29 @@ examples:
     return parser  # fmt: skip
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 600 else text[:600] + "…"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the process exit code."""
+    """Entry point; returns the process exit code (2: the input, 1: the machine or a bug)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
-    except (UserError, LookupError, ValueError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (UserError, LookupError, ValueError, FileNotFoundError, OutputPathError) as exc:
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # disk full, permission denied, read-only file system: fileio names the file
+        print(f"error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a bug: still one line for the user; GEO_APP_DEBUG=1 shows the traceback
+        if os.environ.get("GEO_APP_DEBUG"):
+            raise
+        print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (GEO_APP_DEBUG=1 for details)",
+              file=sys.stderr)  # fmt: skip
+        return 1

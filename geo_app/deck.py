@@ -17,6 +17,8 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from geo_app import assets
+from geo_app.csp import add_csp
+from geo_app.escaping import json_for_script
 from geo_app.i18n import t
 from geo_app.mapdata import MapData
 from geo_app.mapview import HIGHLIGHT, LayerTag, MapSpec, full_map
@@ -107,8 +109,9 @@ class DeckControl(MacroElement):
     def __init__(self, scenes: list[dict], labels: dict[str, str]):
         super().__init__()
         self._name = "DeckControl"
-        self.scenes_json = json.dumps(scenes, ensure_ascii=False)
-        self.labels_json = json.dumps(labels, ensure_ascii=False)
+        # scene texts are user input: JSON made inert inside <script> (</script>, <!--, U+2028)
+        self.scenes_json = json_for_script(scenes)
+        self.labels_json = json_for_script(labels)
 
 
 def scene_bounds(data: MapData, scene: Scene) -> list[list[float]]:
@@ -175,7 +178,7 @@ def deck_map(data: MapData, decks: list[Deck], lang: str = "zh") -> folium.Map:
 
 def deck_html(data: MapData, decks: list[Deck], lang: str = "zh") -> str:
     """A self-contained HTML deck (no external requests)."""
-    return assets.inline_html(deck_map(data, decks, lang).get_root().render())
+    return add_csp(assets.inline_html(deck_map(data, decks, lang).get_root().render()))
 
 
 def deck_pdf_bytes(data: MapData, decks: list[Deck], lang: str = "zh") -> bytes:

@@ -132,6 +132,138 @@ STRINGS: dict[str, dict[str, str]] = {
     "deck_html": {"zh": "演示文稿 HTML（方向键翻页）", "en": "Deck HTML (arrow keys)"},
     "deck_pdf": {"zh": "演示文稿 PDF（每页一个场景）", "en": "Deck PDF (one page per scene)"},
     "nothing_visible": {"zh": "没有可见图层可导出。", "en": "No visible layers to export."},
+    # safety messages (geo_app.fileio, safeyaml, scenes, boundaries, viewstate): {params} are user text
+    "write_disk_full": {"zh": "无法写入 {path}：磁盘已满", "en": "cannot write {path}: the disk is full"},
+    "write_permission": {"zh": "无法写入 {path}：没有写入权限", "en": "cannot write {path}: permission denied"},
+    "write_read_only": {"zh": "无法写入 {path}：文件系统为只读", "en": "cannot write {path}: read-only file system"},
+    "write_no_folder": {"zh": "无法写入 {path}：文件夹不存在", "en": "cannot write {path}: the folder does not exist"},
+    "write_under_file": {
+        "zh": "无法写入 {path}：路径中有一部分是文件而不是文件夹",
+        "en": "cannot write {path}: a part of the path is a file, not a folder",
+    },
+    "write_is_folder": {"zh": "无法写入 {path}：这是一个文件夹", "en": "cannot write {path}: it is a folder"},
+    "write_name_too_long": {"zh": "无法写入 {path}：文件名太长", "en": "cannot write {path}: the name is too long"},
+    "write_too_large": {
+        "zh": "无法写入 {path}：文件超出文件系统的大小限制",
+        "en": "cannot write {path}: the file is too large for this file system",
+    },
+    "write_os_error": {"zh": "无法写入 {path}：{detail}", "en": "cannot write {path}: {detail}"},
+    "file_busy": {
+        "zh": "{path} 正在被其他人保存，请稍后重试（已等待 {seconds} 秒）",
+        "en": "{path} is being saved by someone else; try again in a moment (waited {seconds} s)",
+    },
+    "file_cannot_read": {"zh": "无法读取 {path}：{detail}", "en": "cannot read {path}: {detail}"},
+    "file_not_regular": {"zh": "无法读取 {path}：不是普通文件", "en": "cannot read {path}: not a regular file"},
+    "file_too_large": {
+        "zh": "无法读取 {path}：超过 {limit} 字节",
+        "en": "cannot read {path}: larger than {limit} bytes",
+    },
+    "file_bad_encoding": {
+        "zh": "无法读取 {path}：不是 UTF-8、UTF-16 或 GBK 编码的文本（{detail}）",
+        "en": "cannot read {path}: not UTF-8, UTF-16 or GBK text ({detail})",
+    },
+    "out_is_folder": {
+        "zh": "{path} 是文件夹，请为 --out 指定文件名",
+        "en": "{path} is a folder; give a file name for --out",
+    },
+    "out_under_file": {
+        "zh": "无法写入 {path}：{file} 是文件，不是文件夹",
+        "en": "cannot write {path}: {file} is a file, not a folder",
+    },
+    "out_no_folder": {"zh": "文件夹 {folder} 不存在", "en": "folder {folder} does not exist"},
+    "out_folder_not_writable": {
+        "zh": "无法写入 {path}：文件夹 {folder} 没有写入权限",
+        "en": "cannot write {path}: folder {folder} is not writable",
+    },
+    "out_link_outside": {
+        "zh": "拒绝覆盖 {path}：它是指向输出文件夹以外（{target}）的链接",
+        "en": "refusing to replace {path}: it is a link to {target}, outside the output folder",
+    },
+    "out_not_regular": {
+        "zh": "拒绝写入 {path}：不是普通文件（设备、管道、套接字或链接到文件夹）；--force 只能覆盖普通文件",
+        "en": "refusing to write {path}: not a regular file (a device, pipe, socket or link to a folder); "
+        "--force only replaces regular files",
+    },
+    "out_exists": {
+        "zh": "{path} 已存在（exists）；如需覆盖请加 --force",
+        "en": "{path} exists; pass --force to overwrite it",
+    },
+    "yaml_too_large": {
+        "zh": "{source}：YAML 文本超过 {limit} 字节",
+        "en": "{source}: the YAML text is larger than {limit} bytes",
+    },
+    "yaml_too_deep": {
+        "zh": "{source}：第 {line} 行：嵌套超过 {limit} 层",
+        "en": "{source}: line {line}: nested deeper than {limit} levels",
+    },
+    "yaml_too_many_aliases": {
+        "zh": "{source}：第 {line} 行：别名（*名称）超过 {limit} 个",
+        "en": "{source}: line {line}: more than {limit} aliases (*name)",
+    },
+    "yaml_too_many_values": {
+        "zh": "{source}：第 {line} 行：展开别名后超过 {limit} 个值",
+        "en": "{source}: line {line}: more than {limit} values once aliases are expanded",
+    },
+    "yaml_duplicate_key": {
+        "zh": "{source}：第 {line} 行：键“{key}”重复（第 {first} 行已有）",
+        "en": "{source}: line {line}: duplicate key '{key}' (first on line {first})",
+    },
+    "yaml_syntax": {"zh": "{source}：第 {line} 行：YAML 语法错误：{problem}", "en": "{source}: line {line}: {problem}"},
+    "yaml_type": {
+        "zh": "{source}：{where}：应为{expected}，实际为{got}",
+        "en": "{source}: {where}: expected {expected}, got {got}",
+    },
+    "type_mapping": {"zh": "键值映射", "en": "a mapping"},
+    "type_list": {"zh": "列表", "en": "a list"},
+    "type_text": {"zh": "文本", "en": "text"},
+    "type_number": {"zh": "数字", "en": "a number"},
+    "type_bool": {"zh": "真/假值", "en": "true/false"},
+    "type_null": {"zh": "空值", "en": "nothing"},
+    "type_date": {"zh": "日期", "en": "a date"},
+    "type_other": {"zh": "其他类型", "en": "another type"},
+    "scene_conflict": {
+        "zh": "{path} 在您开始编辑后已被他人修改：{changes}。请把您的修改合并到新版本，或重新编辑。",
+        "en": "{path} was changed by someone else since you started: {changes}. "
+        "Merge your edit into the new version or redo it.",
+    },
+    "change_added": {"zh": "新增了场景 {id}", "en": "scene {id} added"},
+    "change_removed": {"zh": "删除了场景 {id}", "en": "scene {id} removed"},
+    "change_edited": {"zh": "修改了场景 {id}（{fields}）", "en": "scene {id} edited ({fields})"},
+    "change_moved": {"zh": "场景顺序已调整", "en": "scenes reordered"},
+    "change_deck": {"zh": "演示文稿标题已修改", "en": "deck title changed"},
+    "change_unknown": {"zh": "文件内容已变化", "en": "the file's content changed"},
+    "scene_not_confirmed": {
+        "zh": "{path}：场景 {id} 已写入，但读回时未找到，保存未确认，请重试",
+        "en": "{path}: scene {id} was written but not found when read back; the save is not confirmed, try again",
+    },
+    "scene_invalid": {"zh": "场景无效：{problems}", "en": "invalid scene: {problems}"},
+    "scene_exists": {
+        "zh": "{path}：{id}：id：已有同名场景（exists already）",
+        "en": "{path}: {id}: id: a scene with this id exists already",
+    },
+    "scene_not_found": {"zh": "{path}：没有 id 为 {id} 的场景", "en": "{path}: no scene with id {id}"},
+    "scene_file_unusable": {
+        "zh": "{path} 不是可用的演示文稿文件，未作修改：{problems}",
+        "en": "{path} is not a usable deck file and was left unchanged: {problems}",
+    },
+    "region_unknown": {"zh": "未知区域“{query}”{hint}", "en": "unknown region '{query}'{hint}"},
+    "region_did_you_mean": {"zh": "；您是不是要找：{names}？", "en": "; did you mean: {names}?"},
+    "region_ambiguous": {
+        "zh": "区域“{query}”有多个匹配：{options}；请给出行政区划代码或全称",
+        "en": "ambiguous region '{query}': {options}; give the adcode or the full name",
+    },
+    "region_too_long": {
+        "zh": "未知区域“{query}”：名称超过 {limit} 个字符",
+        "en": "unknown region '{query}': longer than {limit} characters",
+    },
+    "region_too_many": {
+        "zh": "一次最多显示 {limit} 个其他区域，已忽略“{query}”",
+        "en": "at most {limit} other regions at once; '{query}' ignored",
+    },
+    "region_over_cap": {
+        "zh": "未加载“{query}”（{count} 个县区）：一次最多加载 {limit} 个县区",
+        "en": "'{query}' not loaded ({count} counties): at most {limit} counties at once",
+    },
     # labels of the print map (geo_app.image)
     "print_legend": {"zh": "图例", "en": "Legend"},
     "print_categories": {"zh": "规划事项类别", "en": "Plan item categories"},

@@ -8,9 +8,7 @@ tile basemaps are offered in the layer control and dropped automatically when un
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import replace
-from html import escape
 
 import folium
 from branca.element import MacroElement
@@ -19,6 +17,8 @@ from jinja2 import Template
 
 from geo_app import assets
 from geo_app.basemaps import BASEMAPS
+from geo_app.csp import add_csp
+from geo_app.escaping import html_text, json_for_script
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
 from geo_app.mapview import MapSpec, TileFallback, full_map, shown_counties
@@ -49,8 +49,8 @@ class Title(MacroElement):
     def __init__(self, title: str, subtitle: str):
         super().__init__()
         self._name = "Title"
-        html = f"<div class='pm-t1'>{escape(title)}</div><div class='pm-t2'>{escape(subtitle)}</div>"
-        self.html_json = json.dumps(html)
+        html = f"<div class='pm-t1'>{html_text(title)}</div><div class='pm-t2'>{html_text(subtitle)}</div>"
+        self.html_json = json_for_script(html)
 
 
 TITLE_CSS = """<style>
@@ -67,6 +67,28 @@ def default_title(data: MapData, spec: MapSpec) -> tuple[str, str]:
     names = " · ".join(pick(data.catalog.plans[p].title_zh, data.catalog.plans[p].title_en, spec.lang) for p in plans)
     today = dt.date.today().isoformat()
     return title, f"{names} · {t('source_note', spec.lang)} · {today}"
+
+
+class SearchTipsAsText(MacroElement):
+    """Leaflet-search writes each suggestion with ``innerHTML``, so a feature name holding markup
+    would run when someone types in the search box; this gives it a ``buildTip`` that sets text."""
+
+    _template = Template(
+        """
+{% macro script(this, kwargs) %}
+{{ this.control_name }}.options.buildTip = function(text) {
+  var tip = L.DomUtil.create('li', '');
+  tip.textContent = text;
+  return tip;
+};
+{% endmacro %}
+"""
+    )
+
+    def __init__(self, layer: folium.GeoJson):
+        super().__init__()
+        self._name = "SearchTipsAsText"
+        self.control_name = f"{layer.get_name()}searchControl"  # the variable folium's Search declares
 
 
 def _search_layer(data: MapData, spec: MapSpec) -> folium.GeoJson:
@@ -113,6 +135,7 @@ def standalone_map(data: MapData, spec: MapSpec, title: str | None = None) -> fo
     search = _search_layer(data, spec).add_to(m)
     Search(layer=search, search_label="label", placeholder=t("search_placeholder", spec.lang), collapsed=False,
            position="topleft", search_zoom=11).add_to(m)  # fmt: skip
+    SearchTipsAsText(search).add_to(m)
     Fullscreen(position="topleft").add_to(m)
     t1, t2 = default_title(data, spec)
     Title(title or t1, t2).add_to(m)
@@ -127,4 +150,4 @@ def standalone_map(data: MapData, spec: MapSpec, title: str | None = None) -> fo
 def standalone_html(data: MapData, spec: MapSpec, title: str | None = None) -> str:
     """A self-contained HTML page (no external requests) of the map."""
     html = standalone_map(data, spec, title).get_root().render()
-    return assets.inline_html(html)
+    return add_csp(assets.inline_html(html))  # only the file's own scripts may run

@@ -2,14 +2,29 @@
 
 Kept out of the Streamlit script so it can be unit-tested: ``parse`` validates every value
 and reports the ones it ignored; ``to_params`` writes the canonical form back.
+
+A URL is anyone's input. Numbers must be finite and in range (``z=inf``, ``nan``, ``1e309`` and
+text are ignored with the notice, whichever keys come with them); ``ctx`` is bounded (at most
+``MAX_CTX`` distinct entries of at most ``MAX_CTX_CHARS`` characters, the rest ignored with the
+notice); notices quote at most ``NOTICE_CHARS`` characters of a value, without control
+characters. The notices are plain text: show them with ``escaping.plain_markdown``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from geo_app.escaping import strip_controls
+
 REGIONS = ("both", "linxia", "zhangye")
+MAX_CTX = 10
+MAX_CTX_CHARS = 60
+NOTICE_CHARS = 40
+LAT_RANGE = (-85.0, 85.0)  # web mercator
+LON_RANGE = (-180.0, 180.0)
+ZOOM_RANGE = (2, 19)
 
 
 @dataclass
@@ -36,6 +51,49 @@ def _first(params: Mapping, key: str) -> str | None:
     return None if value is None else str(value)
 
 
+def shown(value: object) -> str:
+    """A user value as quoted in a notice: controls removed, cut to ``NOTICE_CHARS``."""
+    text = strip_controls(value)
+    return text if len(text) <= NOTICE_CHARS else text[:NOTICE_CHARS] + "…"
+
+
+def number_in(value: str | None, lo: float, hi: float) -> float | None:
+    """``value`` as a finite float within [lo, hi], else None (text, nan, inf, 1e309, out of range)."""
+    if value is None or len(value) > 40:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number) or not lo <= number <= hi:
+        return None
+    return number + 0.0  # -0.0 -> 0.0
+
+
+def split_context(value: str) -> tuple[tuple[str, ...], list[str]]:
+    """Context queries from a comma list (ASCII or full-width commas): de-duplicated, at most
+    ``MAX_CTX`` of at most ``MAX_CTX_CHARS`` characters; and the entries ignored."""
+    kept: list[str] = []
+    ignored: list[str] = []
+    for part in value.replace("，", ",").split(","):
+        q = strip_controls(part).strip()
+        if not q or q in kept:
+            continue
+        if len(q) > MAX_CTX_CHARS or len(kept) >= MAX_CTX:
+            ignored.append(q)
+        else:
+            kept.append(q)
+    return tuple(kept), ignored
+
+
+def _view(lat: str | None, lon: str | None, z: str | None) -> tuple[tuple[float, float], int] | None:
+    """Centre and zoom when all three are numbers in range, else None."""
+    flat, flon, fz = number_in(lat, *LAT_RANGE), number_in(lon, *LON_RANGE), number_in(z, *ZOOM_RANGE)
+    if flat is None or flon is None or fz is None:
+        return None
+    return (flat, flon), round(fz)
+
+
 def parse(params: Mapping, layer_keys: list[str], basemaps: list[str]) -> ViewState:
     """A ViewState from query parameters; invalid values are dropped and listed in ``ignored``."""
     state = ViewState()
@@ -43,17 +101,17 @@ def parse(params: Mapping, layer_keys: list[str], basemaps: list[str]) -> ViewSt
         if v in ("zh", "en"):
             state.lang = v
         else:
-            state.ignored.append(f"lang={v}")
+            state.ignored.append(f"lang={shown(v)}")
     if (v := _first(params, "region")) is not None:
         if v in REGIONS:
             state.region = v
         else:
-            state.ignored.append(f"region={v}")
+            state.ignored.append(f"region={shown(v)}")
     if (v := _first(params, "basemap")) is not None:
         if v in basemaps:
             state.basemap = v
         else:
-            state.ignored.append(f"basemap={v}")
+            state.ignored.append(f"basemap={shown(v)}")
     if (v := _first(params, "layers")) is not None:
         if v == "all":
             state.layers = None
@@ -64,19 +122,19 @@ def parse(params: Mapping, layer_keys: list[str], basemaps: list[str]) -> ViewSt
             good = [k for k in wanted if k in layer_keys]
             bad = [k for k in wanted if k not in layer_keys]
             if bad:
-                state.ignored.append("layers=" + ",".join(bad))
+                state.ignored.append("layers=" + shown(",".join(bad)))
             state.layers = frozenset(good) if good or not bad else None
     if (v := _first(params, "ctx")) is not None:
-        state.context = tuple(x.strip() for x in v.split(",") if x.strip())[:10]
+        state.context, dropped = split_context(v)
+        if dropped:
+            state.ignored.append("ctx=" + shown(",".join(dropped)))
     lat, lon, z = _first(params, "lat"), _first(params, "lon"), _first(params, "z")
     if lat is not None or lon is not None or z is not None:
-        try:
-            flat, flon, iz = float(lat or ""), float(lon or ""), int(float(z or ""))
-            if not (-85 <= flat <= 85 and -180 <= flon <= 180 and 2 <= iz <= 19):
-                raise ValueError
-            state.center, state.zoom = (flat, flon), iz
-        except ValueError:
-            state.ignored.append(f"lat={lat}, lon={lon}, z={z}")
+        view = _view(lat, lon, z)
+        if view is None:
+            state.ignored.append(f"lat={shown(lat)}, lon={shown(lon)}, z={shown(z)}")
+        else:
+            state.center, state.zoom = view
     return state
 
 
