@@ -14,7 +14,7 @@ st.set_page_config(page_title="规划产业布局图 · Plan layout map", page_i
 from app import data as cache  # noqa: E402 - after set_page_config
 from app import map_ui, panel_ui, sidebar, state, tools  # noqa: E402
 from geo_app import regions  # noqa: E402
-from geo_app.escaping import plain_markdown  # noqa: E402
+from geo_app.escaping import html_text, plain_markdown  # noqa: E402
 from geo_app.i18n import t  # noqa: E402
 from geo_app.web.basemaps import available_basemaps, tianditu_key  # noqa: E402
 from geo_app.web.spec import MapSpec  # noqa: E402
@@ -60,8 +60,8 @@ if st.session_state.get("present"):
 # ----------------------------------------------------------------------------- header, notices, search
 
 st.markdown(
-    f"<div style='font-size:1.35rem;font-weight:700'>{plain_markdown(t('app_title', lang))} · "
-    f"<span style='font-size:0.8em;font-weight:400'>{plain_markdown(choice.label(lang))}</span></div>",
+    f"<div style='font-size:1.35rem;font-weight:700'>{html_text(t('app_title', lang))} · "
+    f"<span style='font-size:0.8em;font-weight:400'>{html_text(choice.label(lang))}</span></div>",
     unsafe_allow_html=True,
 )
 if st.session_state.ignored:

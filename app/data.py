@@ -42,7 +42,7 @@ def group_js(name: str, spec: MapSpec) -> str:
     data = get_data()
     fg = groups.build(data, name, spec)
     assets.localize_map(fg, assets.STREAMLIT_BASE_URL)
-    slot = groups.SLOTS.get(name) or groups.FIRST_LAYER_SLOT + layers.layer_keys(data).index(name.split(":", 1)[1])
+    slot = groups.SLOTS[name] if name in groups.SLOTS else groups.FIRST_LAYER_SLOT + layers.layer_keys(data).index(name.split(":", 1)[1])
     return map_component.render_layer(fg, slot=slot)
 
 

@@ -85,7 +85,7 @@ def show_maps(spec: MapSpec, ctx: tuple[int, ...], view_key: str, fly: dict | No
     groups = cache.groups_js(spec, ctx)
     visible = set(spec.visible_layers or [])
     with st.container(key="pm_maps"):
-        cols = st.columns(len(parts)) if len(parts) > 1 else [st.container()]
+        cols = st.columns(frames.frame_weights(data, parts), gap="small") if len(parts) > 1 else [st.container()]
         for i, (col, frame) in enumerate(zip(cols, parts, strict=True)):
             if fly and (len(parts) == 1 or _in_frame(data, frame, fly)):
                 view = {"key": f"fly:{fly['key']}", "center": fly["center"], "zoom": fly["zoom"]}

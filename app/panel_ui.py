@@ -103,3 +103,32 @@ def show_region(data: MapData, plan: str, lang: str, visible: set[str]) -> None:
     st.markdown(f"#### {plain_markdown(title)}（{len(table)}）")
     st.caption(t("region_wide_note", lang))
     _table(table, lang, f"tbl::region::{plan}", share=False)
+
+
+def render(data: MapData, lang: str, plans: tuple[str, ...], visible: frozenset[str]) -> None:
+    """The panel for the current state: identify list, then what is open; the legend below."""
+    from geo_app.web.legend import LEGEND_CSS, legend_html
+    from geo_app.web.spec import MapSpec
+
+    state = st.session_state.panel or {}
+    hit = state.get("identify")
+    if hit:
+        show_identify(data, Identified(hit["lon"], hit["lat"], hit["county"], list(hit["items"])), lang)
+    opened = state.get("open")
+    if state.get("region") and (not opened or opened[0] != "item"):
+        show_region(data, state["region"], lang, set(visible))
+    elif opened and opened[0] == "county":
+        show_county(data, int(opened[1]), lang, plans)
+    elif opened and opened[0] == "item" and opened[1] in set(data.features["id"]):
+        if state.get("region"):
+            st.button(f"← {t('back', lang)}", key="back_region", on_click=_back_region)
+        show_item(data, opened[1], lang)
+    elif not hit:
+        st.info(t("click_hint", lang))
+    spec = MapSpec(lang=lang, plans=plans, visible_layers=visible)
+    with st.expander(t("legend", lang), expanded=not state):
+        st.markdown(f"<style>{LEGEND_CSS}</style>{legend_html(data, spec)}", unsafe_allow_html=True)
+
+
+def _back_region() -> None:
+    st.session_state.panel = {"region": st.session_state.panel["region"]}

@@ -20,7 +20,7 @@ def init(data: MapData, basemaps: list[str]) -> None:
         return
     choices = regions.region_choices(data.catalog)
     params = st.query_params.to_dict()
-    state = viewstate.parse(params, layer_keys(data), basemaps)
+    state = viewstate.parse({k: v for k, v in params.items() if k != "region"}, layer_keys(data), basemaps)
     region = regions.resolve_choice(data.catalog, params.get("region"))
     if params.get("region") is not None and region is None:
         state.ignored.append(f"region={viewstate.shown(params['region'])}")

@@ -98,6 +98,8 @@ class Feature:
     within: tuple[int, ...] = ()
     related: tuple[str, ...] = ()
     review: str | None = None
+    label_zh: str | None = None  # a short map label; name_zh stays the plan's own words
+    label_en: str | None = None
 
     @property
     def recipe(self) -> str | None:
@@ -152,6 +154,8 @@ class Catalog:
                     "within": list(f.within),
                     "related": list(f.related),
                     "review": f.review,
+                    "label_zh": f.label_zh or f.name_zh,
+                    "label_en": f.label_en or f.name_en,
                 }
             )
         return pd.DataFrame.from_records(rows)
@@ -363,6 +367,8 @@ def _feature(raw: dict | None, plan: Plan) -> Feature | None:
         within=tuple(int(w) for w in raw.get("within") or ()),
         related=tuple(str(r) for r in raw.get("related") or ()),
         review=_text(raw.get("review")),
+        label_zh=_text(raw.get("label_zh")),
+        label_en=_text(raw.get("label_en")),
     )
 
 

@@ -37,6 +37,7 @@ TEXT_FIELDS = ("name_zh", "name_en", "section", "quote")
 KNOWN_FIELDS = {
     "id", "name_zh", "name_en", "category", "section", "quote", "counties", "status", "location", "geometry",
     "location_source", "location_source_zh", "note_en", "note_zh", "outside_region", "within", "related", "review",
+    "label_zh", "label_en",
 }  # fmt: skip
 
 
@@ -163,7 +164,7 @@ class FeatureChecker:
         for key in TEXT_FIELDS:
             if not isinstance(raw.get(key), str) or not raw[key].strip():
                 bad(key, "required text is missing")
-        for key in ("location_source", "location_source_zh", "note_en", "note_zh"):
+        for key in ("location_source", "location_source_zh", "note_en", "note_zh", "label_zh", "label_en"):
             if raw.get(key) is not None and not isinstance(raw[key], str):
                 bad(key, "must be text")
         category = raw.get("category")

@@ -16,8 +16,9 @@ from shapely.ops import polylabel
 from geo_app.catalog_rules import plan_units
 from geo_app.mapdata import MapData
 
-#: Regions whose gap exceeds this share of their combined size go to separate frames.
-SPLIT_GAP = 0.6
+#: Two regions share a frame only when the box around both is at most this many times the area of
+#: their own boxes (Zhangye and Linxia together: 2.4 times, mostly empty map; neighbours: ~1.3).
+MAX_EMPTY_RATIO = 1.8
 
 
 def _region_geom(data: MapData, adcodes: tuple[int, ...]) -> shapely.Geometry:
@@ -47,14 +48,12 @@ def region_anchor(data: MapData, adcodes: tuple[int, ...]) -> tuple[float, float
     return _anchor(tuple(adcodes), shapely.to_wkb(geom))
 
 
-def _gap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
-    dx = max(0.0, max(a[0], b[0]) - min(a[2], b[2]))
-    dy = max(0.0, max(a[1], b[1]) - min(a[3], b[3]))
-    return max(dx, dy)
+def _area(b: tuple[float, ...]) -> float:
+    return max(b[2] - b[0], 1e-6) * max(b[3] - b[1], 1e-6)
 
 
-def _size(b: tuple[float, ...]) -> float:
-    return max(b[2] - b[0], b[3] - b[1])
+def _union(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 
 
 def frames(data: MapData, adcodes: tuple[int, ...]) -> list[tuple[int, ...]]:
@@ -66,8 +65,8 @@ def frames(data: MapData, adcodes: tuple[int, ...]) -> list[tuple[int, ...]]:
         for i in range(len(clusters)):
             for j in range(i + 1, len(clusters)):
                 (ca, ba), (cb, bb) = clusters[i], clusters[j]
-                if _gap(ba, bb) <= SPLIT_GAP * (_size(ba) + _size(bb)) / 2:
-                    union = (min(ba[0], bb[0]), min(ba[1], bb[1]), max(ba[2], bb[2]), max(ba[3], bb[3]))
+                union = _union(ba, bb)
+                if _area(union) <= MAX_EMPTY_RATIO * (_area(ba) + _area(bb)):
                     clusters[i] = (ca + cb, union)
                     del clusters[j]
                     merged = True
@@ -76,3 +75,15 @@ def frames(data: MapData, adcodes: tuple[int, ...]) -> list[tuple[int, ...]]:
                 break
     clusters.sort(key=lambda c: c[1][0])  # west to east
     return [c for c, _ in clusters] or [tuple(adcodes)]
+
+
+def frame_weights(data: MapData, parts: list[tuple[int, ...]]) -> list[float]:
+    """Relative widths for side-by-side frames: each frame as wide as its region's shape asks."""
+    import math
+
+    out = []
+    for frame in parts:
+        (s, w), (n, e) = bounds(data, frame)
+        aspect = (e - w) * math.cos(math.radians((s + n) / 2)) / max(n - s, 1e-6)
+        out.append(min(max(aspect, 0.6), 2.5))
+    return out

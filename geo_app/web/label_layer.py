@@ -25,17 +25,25 @@ from geo_app.web.layers import _styles, badges, to_map, towns, visible
 from geo_app.web.spec import MapSpec
 
 
-def _inner_points(geom: shapely.Geometry, n: int = 3) -> list[tuple[float, float]]:
-    """Points well inside a shape: the pole of inaccessibility of its largest parts."""
+def _inner_points(geom: shapely.Geometry, n: int = 10) -> list[tuple[float, float]]:
+    """Points well inside a shape's largest part, best first: its pole of inaccessibility, then
+    other points of a grid ranked by their distance to the edge (stacked items that share a
+    pole still find a spot of their own)."""
     if geom.geom_type in ("LineString", "MultiLineString"):
         line = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
-        return [(p.x, p.y) for p in (line.interpolate(f, normalized=True) for f in (0.5, 0.3, 0.7))]
-    parts = sorted(getattr(geom, "geoms", [geom]), key=lambda g: -g.area)[:n]
-    out = []
-    for part in parts:
-        p = polylabel(part, tolerance=0.005) if part.area > 0 else part.representative_point()
-        out.append((p.x, p.y))
-    return out
+        return [(p.x, p.y) for p in (line.interpolate(f, normalized=True) for f in (0.5, 0.35, 0.65, 0.2, 0.8))]
+    part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
+    if part.area <= 0:
+        p = part.representative_point()
+        return [(p.x, p.y)]
+    best = polylabel(part, tolerance=0.003)
+    minx, miny, maxx, maxy = part.bounds
+    grid = [shapely.Point(minx + (maxx - minx) * i / 8, miny + (maxy - miny) * j / 8) for i in range(1, 8) for j in range(1, 8)]
+    inside = [g for g in grid if part.contains(g)]
+    edge = part.boundary
+    ranked = sorted(inside, key=lambda g: -edge.distance(g))
+    keep = [g for g in ranked if edge.distance(g) >= 0.35 * edge.distance(best)][: n - 1]
+    return [(best.x, best.y), *[(g.x, g.y) for g in keep]]
 
 
 def _extent(geom: shapely.Geometry) -> float:
@@ -44,9 +52,10 @@ def _extent(geom: shapely.Geometry) -> float:
 
 
 def _anchors(points: list[tuple[float, float]]) -> list[tuple[float, float, float, float]]:
-    out = []
-    for lon, lat in points:
-        out.extend(around(lon, lat, 14))
+    """Each point as is, then the first points with small offsets."""
+    out = [(lon, lat, 0.0, 0.0) for lon, lat in points]
+    for lon, lat in points[:2]:
+        out.extend(around(lon, lat, 14)[1:])
     return out
 
 
@@ -90,7 +99,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
     outside = t("outside_note", spec.lang)
     out = []
     for r in f.itertuples():
-        name = pick(r.name_zh, r.name_en, spec.lang)
+        name = pick(r.label_zh, r.label_en, spec.lang)
         hl = r.id in spec.highlight
         text = wrap(name, 9 if spec.lang == "zh" else 11) + (f"\n（{outside}）" if r.outside_region and spec.lang == "zh"
                                                              else f"\n({outside})" if r.outside_region else "")  # fmt: skip
@@ -102,7 +111,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
             out.append(Candidate(text, cls, anchors, priority=2000 if hl else 300, font_px=12 * scale, color=color,
                                  min_zoom=0 if hl or r.outside_region else 9, key=r.id))  # fmt: skip
             continue
-        area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.05
+        area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.2
         out.append(Candidate(text, cls, _anchors(_inner_points(r.geometry)), color=color, key=r.id,
                              priority=2000 if hl else 500 + 100 * math.log1p(area * 100), font_px=12.5 * scale,
                              extent_deg=0 if hl else _extent(r.geometry)))  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
+from branca.element import Element
 import pandas as pd
 
 from geo_app.datum import wgs84_to_gcj02
@@ -25,6 +26,7 @@ from geo_app.web.elements import PlanLib, PMCall, PMSource, slim_map_assets
 from geo_app.web.spec import MapSpec
 
 TILE_TIMEOUT_MS = 4000
+APP_CSS = "<style>html, body { height: 100%; margin: 0; } #map_div, .folium-map { height: 100vh !important; }</style>"
 
 
 def datum(spec: MapSpec) -> str:
@@ -73,7 +75,10 @@ def visible(data: MapData, spec: MapSpec) -> pd.Series:
 def base_map(data: MapData, spec: MapSpec, sources: dict[str, str | dict]) -> folium.Map:
     """Leaflet with the client library and the geometry sources; no layers (they come as groups)."""
     m = folium.Map(location=[35.0, 103.0], zoom_start=5, tiles=None, control_scale=False, min_zoom=3, max_zoom=18)
+    m.options.update({"zoomSnap": 0.25, "zoomDelta": 0.5, "wheelPxPerZoomLevel": 90})
     slim_map_assets(m)
+    if spec.mode == "app":  # the component's iframe is sized by the page: the map fills it
+        m.get_root().header.add_child(Element(APP_CSS))
     PlanLib().add_to(m)
     for key, value in sources.items():
         PMSource(key, value).add_to(m)

@@ -56,7 +56,7 @@ def legend_html(data: MapData, spec: MapSpec, item_rows: bool = True) -> str:
                 dash = data.catalog.location_styles.get(r.location, {}).get("dash")
                 hatch = None if st.hatch != st.hatch else int(st.hatch)  # NaN check
                 out.append(f"<div class='pm-lg-row pm-lg-item'>{_swatch(st.color, dash, hatch)}"
-                           f"<span>{html_text(pick(r.name_zh, r.name_en, lang))}</span></div>")  # fmt: skip
+                           f"<span>{html_text(pick(r.label_zh, r.label_en, lang))}</span></div>")  # fmt: skip
     out.append(f"<div class='pm-lg-h2'>{html_text(t('location', lang))}</div>")
     grey = "#666666"
     for kind, st in data.catalog.location_styles.items():

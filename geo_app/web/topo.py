@@ -106,7 +106,7 @@ def reference_near(data: MapData) -> gpd.GeoDataFrame:
     ref = ref.reset_index(drop=True)
     geoms = [g.intersection(inside if k == "mountain_zone" else near) for g, k in zip(ref.geometry, ref["kind"], strict=True)]
     ref = ref.assign(geometry=geoms)
-    return ref[ref.geometry.notna() & ~ref.geometry.is_empty]
+    return ref[[g is not None and not g.is_empty for g in ref.geometry]]
 
 
 def _frames(data: MapData) -> dict[str, gpd.GeoDataFrame]:

@@ -103,9 +103,10 @@
     var line = p.t === "line";
     var s = {
       color: p.hl ? PM.highlightColor : p.c,
-      weight: p.hl ? 5 : line ? 4 : 2.6,
+      weight: p.hl ? 5 : line ? 7 : 2.6,
       opacity: 0.95,
-      dashArray: DASH[p.l] || null,
+      dashArray: line && p.l === "schematic" ? "1 11" : DASH[p.l] || null,
+      lineCap: "round",
       fillColor: p.c,
       fillOpacity: p.l === "schematic" ? 0.1 : 0.16,
       fill: !line,
@@ -120,7 +121,7 @@
     geo.eachLayer(function (lyr) {
       var p = lyr.feature && lyr.feature.properties;
       if (!p || p.h === null || p.h === undefined || !lyr._path) return;
-      var id = PM.hatch(lyr, p.c, p.h, p.l === "schematic" ? 0.22 : 0.32);
+      var id = PM.hatch(lyr, p.c, p.h, p.l === "schematic" ? 0.18 : 0.26);
       if (id) {
         lyr._path.setAttribute("fill", "url(#" + id + ")");
         lyr._path.setAttribute("fill-opacity", "1");
