@@ -228,6 +228,11 @@
    */
   PM.view = function (group, view) {
     function apply(map) {
+      map.getContainer().classList.toggle("pm-present", !!view.present);
+      if (view.present && !map.__pmKeys) {
+        map.__pmKeys = true;
+        PM.forwardKeys(map, ["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown", "PageUp", "PageDown", "Home", "End"]);
+      }
       if (map.__pmViewKey === view.key) return;
       map.__pmViewKey = view.key;
       if (view.center) map.setView(view.center, view.zoom, { animate: false });
