@@ -189,6 +189,7 @@ def resolve_region_counties(values: list[str], data: MapData) -> tuple[gpd.GeoDa
     region ``boundaries.resolve_region`` knows (adcode, full name or short form).
     """
     codes: list[int] = []
+    other: list[int] = []  # regions that are no region choice: read whole (a province in one go)
     ids: list[str] = []
     for value in values:
         choice = regions.resolve_choice(data.catalog, value)
@@ -197,11 +198,11 @@ def resolve_region_counties(values: list[str], data: MapData) -> tuple[gpd.GeoDa
             ids.append(choice.id)
         else:
             region = boundaries.resolve_region(value)  # raises with near matches
-            codes.extend(plan_units((region.adcode,)).counties or [region.adcode])
+            other.append(region.adcode)
             ids.append(str(region.adcode))
-    loaded = data.counties[data.counties.adcode.isin(codes)]
-    rest = [c for c in codes if c not in set(loaded.adcode)]
-    frames = [loaded] + ([prepared.counties_for(rest)] if rest else [])
+    frames = [data.counties[data.counties.adcode.isin(codes)]]
+    if other:
+        frames.append(prepared.counties_for(other))
     gdf = pd.concat(frames, ignore_index=True).drop_duplicates("adcode").sort_values("adcode")
     return gpd.GeoDataFrame(gdf.reset_index(drop=True), geometry="geometry", crs=4326), tuple(ids)
 
