@@ -217,7 +217,9 @@ def resolve_region(query: str | int, level: str | None = None) -> Region:
     """The one region meant by ``query`` (adcode or name, short forms accepted).
 
     A bare name that fits several levels (临夏: prefecture, city and county) resolves to
-    the highest level unless its suffix says otherwise (临夏县 is the county).
+    the highest level unless its suffix says otherwise (临夏县 is the county); a short form
+    (兰州, Lanzhou, 甘南) resolves to the unit it is the short form of when that is the one
+    match at the highest level.
     Raises RegionNotFoundError with near matches when nothing fits. Results, failures
     included, are cached by normalised query.
     """
@@ -243,8 +245,12 @@ def _resolve_cached(q: str, level: str | None) -> Region | Message:
         hits = idx[idx.stem_en == low]
         if hits.empty:
             hits = idx[idx.key_en == low]
+        if hits.empty:  # the place's pinyin alone: Lanzhou -> 兰州市 (its key reads 州 as a suffix)
+            hits = idx[idx.name_en.str.split(" ").str[0].str.lower() == low]
     else:
         hits = idx[idx.name_zh == q]
+        if hits.empty:  # the query is itself a short form: 兰州 -> 兰州市, 甘南 -> 甘南藏族自治州
+            hits = idx[idx.stem == q]
         if hits.empty:
             _, suffix = names.split_suffix(q)
             hits = idx[idx.stem == names.stem(q)]

@@ -55,31 +55,43 @@ def cmd_export(args: argparse.Namespace) -> int:
     from geo_app import export
 
     fmt = export.check_format(args.format, args.out)
-    export.check_crs(args.crs)
+    export.check_combination(fmt, args.crs)
     out = _out_path(args.out, args.force)
-    outputs = export._outputs(fmt, out)
-    for beside in outputs[1:]:
-        _out_path(str(beside), args.force)
-
-    def run(path: Path):
-        return export.export_layers(
-            layers=_split(args.layers),
-            regions=_split(args.region) if args.region else None,
-            county=_split(args.county) if args.county else None,
-            fmt=fmt,
-            crs=args.crs,
-            out=path,
-            force=True,
-        )
-
-    if len(outputs) == 1:  # one file: written beside, renamed into place when complete
-        with atomic_path(out) as tmp:
-            result = run(tmp)
-        result = dataclasses.replace(result, path=out, files=(out,))
-    else:  # csv with side files named after --out (export.write_export writes them in place)
-        result = run(out)
+    result = export.export_layers(
+        layers=_split(args.layers),
+        regions=_split(args.region) if args.region else None,
+        county=_split(args.county) if args.county else None,
+        fmt=fmt,
+        crs=args.crs,
+        out=out,
+        force=args.force,
+    )
     print(result.summary())
     return 0
+
+
+def _export_epilog() -> str:
+    """The export help's format and CRS lists, from the writer registry (one source of truth)."""
+    from geo_app.export import CRS_LABELS, FORMATS, crs_label
+
+    lines = ["formats (--format; guessed from the --out suffix when omitted):"]
+    lines += [f"  {k:<8} {w.label_en}; writes {w.ext}; CRS: {', '.join(w.crs_ok)}" for k, w in FORMATS.items()]
+    lines += ["coordinate systems (--crs):"]
+    lines += [f"  {c:<10} {crs_label(c, 'en')}" for c in CRS_LABELS]
+    lines += [
+        "  EPSG:45xx  an explicit CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534-4554)",
+        "auto-gk takes the zone of each plan region; a selection over regions in two zones stops and names them.",
+        "GCJ02 files carry a CRS named 'GCJ-02 ... NOT WGS 84' and _GCJ02 in their names.",
+        "Region-wide items have no geometry: null in GeoJSON, table region_wide_items in GeoPackage,",
+        "region_wide_items.csv in the shapefile zip, empty lon/lat in CSV, no-geometry placemarks in KML.",
+        "layers (--layers, comma list): all | counties | a plan id or short name | a category |",
+        "  a location kind (site, region_wide, ...) | plan:category | feature ids",
+        "examples:",
+        "  python -m geo_app export --layers counties --region ADCODE_OR_NAME --out counties.geojson",
+        "  python -m geo_app export --layers PLAN_ID --crs auto-gk --out plan.gpkg",
+        "  python -m geo_app export --layers all --county COUNTY_NAME --format csv --out county.csv.zip",
+    ]
+    return "\n".join(lines)
 
 
 def cmd_image(args: argparse.Namespace) -> int:
@@ -181,62 +193,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=20)
     p.set_defaults(func=cmd_regions)
 
+    from geo_app.export import CRS_LABELS, FORMATS
+
     p = sub.add_parser(
         "export",
-        help="write plan layers and boundaries as GeoJSON, GeoPackage, shapefile, CSV or KML",
+        help=f"write plan layers and boundaries ({', '.join(FORMATS)})",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Export plan layers and county boundaries for GIS tools. Every export carries a metadata "
-        "note (plans, date, CRS and datum treatment, sources and licences, precision, selection).",
-        epilog="""formats (--format; guessed from the --out suffix when omitted):
-  geojson  RFC 7946 GeoJSON: WGS84 lon/lat only (or GCJ02), metadata in a 'metadata' member
-  gpkg     GeoPackage: a table per category (points in <category>_points), counties,
-           county_items (county x item table), metadata
-  shp      zip of shapefiles (plan_areas, plan_points, counties) with UTF-8 .cpg, .prj,
-           FIELDS.txt (10-byte field names), county_items.csv, METADATA.txt
-  csv      features with lon/lat and WKT + county x item table + metadata (UTF-8 with BOM);
-           a .zip --out bundles them, otherwise <stem>.county_items.csv, <stem>.metadata.txt
-  kml      Google Earth: folders per category, quote in the description (WGS84 or GCJ02)
-coordinate systems (--crs):
-  EPSG:4326  WGS84 lon/lat (default)
-  EPSG:4490  CGCS2000 lon/lat (same numbers; datums agree to centimetres)
-  auto-gk    CGCS2000 3-degree Gauss-Kruger zone of the selection (EPSG:4534-4554;
-             Linxia 4543, Zhangye 4542); an explicit zone such as EPSG:4543 works too
-  GCJ02      Amap/Gaode shifted lon/lat; no EPSG code: labelled EPSG:4326 in gpkg/shp,
-             file names end in _GCJ02; only for use over GCJ-02 base maps
-layers (--layers, comma list):
-  all | counties | linxia | zhangye | a category (industrial_belt, ecology, ...) |
-  plan:category (linxia:industrial_belt) | feature ids (linxia-taizishan-mushroom-belt)
-examples:
-  python -m geo_app export --layers counties --region 622900,620700 --out counties.geojson
-  python -m geo_app export --layers linxia --crs auto-gk --format gpkg --out linxia.gpkg
-  python -m geo_app export --layers all --county 和政县 --format csv --out hezheng.csv""",
+        "note (plans, date, CRS and datum treatment, location kinds, sources and licences, selection).",
+        epilog=_export_epilog(),
     )
     p.add_argument(
         "--layers",
         default="all",
-        help="comma list: all, counties, a plan id (linxia, zhangye), a category id, plan:category, "
+        help="comma list: all, counties, a plan id, a category id, a location kind, plan:category, "
         "or feature ids (default: all)",
     )
     p.add_argument(
         "--region",
-        help="comma list of adcodes or names, or linxia / zhangye / both: the county "
-        "boundaries to export; plan features are kept when they touch them "
-        "(default: the plans' prefectures)",
+        help="comma list: a region choice (all, a plan id, a region adcode of a "
+        "multi-region plan) or any adcode or name (short forms accepted): the county "
+        "boundaries to export; plan items are kept when linked to them "
+        "(default: the plans' regions)",
     )
     p.add_argument(
-        "--county",
-        help="comma list of plan counties (adcode or name, e.g. 622925 or 和政县): keep only features touching them",
+        "--county", help="comma list of counties (adcode or name): keep the items linked to them, clipped to them"
     )
     p.add_argument(
         "--format",
         default=None,
         metavar="FORMAT",
-        help="geojson | gpkg | shp | csv | kml (default: from the --out suffix, else geojson)",
+        help=f"{' | '.join(FORMATS)} (default: from the --out suffix, else geojson)",
     )
     p.add_argument(
-        "--crs", default="EPSG:4326", metavar="CRS", help="EPSG:4326 | EPSG:4490 | auto-gk | GCJ02 (default: EPSG:4326)"
+        "--crs", default="EPSG:4326", metavar="CRS", help=f"{' | '.join(CRS_LABELS)} | EPSG:45xx (default: EPSG:4326)"
     )
-    p.add_argument("--out", required=True, help="output file (shp: a .zip)")
+    p.add_argument("--out", required=True, help="output file (shp and csv: a .zip)")
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(func=cmd_export)
 
