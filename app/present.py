@@ -115,13 +115,18 @@ def render(data: MapData, lang: str, basemap: str, tk: str | None) -> None:
         st.warning(t("no_scenes", lang))
         return
     deck_id = st.session_state.get("deck") if st.session_state.get("deck") in decks else next(iter(decks))
-    presenter = st.query_params.get("presenter") == "1"
+    presenter = bool(st.session_state.get("presenter"))
     result = _sync(data={"deck": deck_id, "idx": _position(decks, deck_id)}, key="pm_sync",
                    on_key_change=lambda: None, on_goto_change=lambda: None)  # fmt: skip
+    before = (deck_id, _position(decks, deck_id))
     deck_id = _apply(result, decks, deck_id)
     st.session_state.deck = deck_id
     idx = _position(decks, deck_id)
+    if (deck_id, idx) != before:
+        st.rerun()  # the sync component must carry the new position (and tell the other window)
     st.query_params.update({"present": "1", "deck": deck_id, "scene": str(idx + 1)})
+    if presenter:
+        st.query_params["presenter"] = "1"
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
     if presenter:
         presenter_view(decks, deck_id, idx, lang)
@@ -153,6 +158,7 @@ def _bar(decks: dict, deck_id: str, idx: int, lang: str) -> None:
 
 def _exit() -> None:
     st.session_state.present = False
+    st.session_state.presenter = False
     for k in ("present", "deck", "scene", "presenter"):
         st.query_params.pop(k, None)
 

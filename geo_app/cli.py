@@ -113,45 +113,54 @@ def cmd_image(args: argparse.Namespace) -> int:
     return 0
 
 
-def _map_spec(args: argparse.Namespace):
-    from geo_app import mapview, viewstate
+def _choice(catalog, value: str):
+    """The region choice ``--region`` names (all, a plan id, a region adcode), or a UserError."""
+    from geo_app import regions
 
-    if args.region not in viewstate.REGIONS:
-        raise UserError(f"unknown region {args.region!r}; choose one of {', '.join(viewstate.REGIONS)}")
-    if args.lang not in ("zh", "en"):
-        raise UserError(f"unknown language {args.lang!r}; choose zh or en")
-    plans = None if args.region == "both" else (args.region,)
-    return mapview.MapSpec(lang=args.lang, plans=plans)
+    choice = regions.resolve_choice(catalog, value)
+    if choice is None:
+        names = ", ".join(regions.region_choices(catalog))
+        raise UserError(f"unknown region {_shown(value)!r}; choose one of {names}")
+    return choice
+
+
+def _lang(value: str) -> str:
+    if value not in ("zh", "en"):
+        raise UserError(f"unknown language {_shown(value)!r}; choose zh or en")
+    return value
 
 
 def cmd_html(args: argparse.Namespace) -> int:
     from geo_app.mapdata import load_map_data
-    from geo_app.standalone import standalone_html
+    from geo_app.web.spec import MapSpec
+    from geo_app.web.standalone import standalone_html
 
     out = _out_path(args.out, args.force)
-    spec = _map_spec(args)
-    html = standalone_html(load_map_data(strict=True), spec, title=args.title)
+    data = load_map_data(strict=True)
+    choice = _choice(data.catalog, args.region)
+    spec = MapSpec(lang=_lang(args.lang), plans=choice.plans, frame=choice.adcodes, mode="standalone")
+    html = standalone_html(data, spec, title=args.title)
     atomic_write_text(out, html)
     print(f"wrote {out} ({len(html.encode('utf-8')) / 1e6:.1f} MB, self-contained: opens offline by double-click)")
     return 0
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from geo_app import deck, mapview, scenes
+    from geo_app import deck, scenes
     from geo_app.mapdata import load_map_data
+    from geo_app.web.layers import layer_keys
 
     args.format = args.format or ("pdf" if args.out.lower().endswith(".pdf") else "html")
     if args.format not in ("html", "pdf"):
-        raise UserError(f"unknown deck format {args.format!r}; choose html or pdf")
-    if args.lang not in ("zh", "en"):
-        raise UserError(f"unknown language {args.lang!r}; choose zh or en")
+        raise UserError(f"unknown deck format {_shown(args.format)!r}; choose html or pdf")
+    _lang(args.lang)
     out = _out_path(args.out, args.force)
     data = load_map_data(strict=True)
-    decks = scenes.load_decks(mapview.layer_keys(data), set(data.features["id"]))
+    decks = scenes.load_decks(layer_keys(data), set(data.features["id"]))
     wanted = _split(args.decks) if args.decks else list(decks)
     unknown = [d for d in wanted if d not in decks]
     if unknown:
-        raise UserError(f"unknown deck {', '.join(unknown)}; choose from {', '.join(decks)}")
+        raise UserError(f"unknown deck {', '.join(map(_shown, unknown))}; choose from {', '.join(decks)}")
     chosen = [decks[d] for d in wanted]
     for d in chosen:
         for problem in d.problems:
@@ -169,8 +178,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from geo_app import catalog
 
     cat = catalog.load_catalog(Path(args.layers_dir)) if args.layers_dir else catalog.load_catalog()
-    counts = cat.counts()
-    print(counts.to_string())
+    print(cat.counts().to_string())
+    print()
+    print(cat.location_counts().to_string())
     print(f"OK: {len(cat.features)} features in {len(cat.plans)} plans")
     return 0
 
@@ -178,7 +188,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo_app",
-        description="Map the place-bound items of regional development plans (Linxia 2022, Zhangye 2021).",
+        description="Map the place-bound items of regional development plans (the plans in layers/*.yaml).",
     )
     parser.add_argument("--version", action="version", version=f"geo_app {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -280,7 +290,8 @@ def build_parser() -> argparse.ArgumentParser:
         "offline basemap. Opens by double-click with no network.",
     )
     p.add_argument("--out", required=True, help="output .html file")
-    p.add_argument("--region", default="both", help="both (default), linxia or zhangye")
+    p.add_argument("--region", default="all",
+                   help="a region choice: all (default), a plan id, or a region adcode of a multi-region plan")
     p.add_argument("--lang", default="zh", help="zh (default) or en")
     p.add_argument("--title", help="title shown on the map (default: the app title)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -294,7 +305,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", required=True, help="output .html or .pdf file")
     p.add_argument("--format", default=None, help="html (default for .html) or pdf (default for .pdf)")
-    p.add_argument("--decks", help="comma list of deck ids (default: all, e.g. linxia,zhangye)")
+    p.add_argument("--decks", help="comma list of deck ids (default: all decks in scenes/)")
     p.add_argument("--lang", default="zh", help="zh (default) or en")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_deck)

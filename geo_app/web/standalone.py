@@ -13,6 +13,7 @@ from datetime import date
 import folium
 from branca.element import Element
 
+from geo_app.csp import add_csp
 from geo_app.escaping import html_text, json_for_script
 from geo_app.i18n import t
 from geo_app.mapdata import MapData
@@ -37,10 +38,6 @@ from geo_app.web.spec import MapSpec
 from geo_app.web.topo import topology
 
 PANEL_W = 330
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; font-src data:; "
-    "img-src data: https:; connect-src 'none'; base-uri 'none'; form-action 'none'"
-)
 
 
 def page_title(data: MapData, spec: MapSpec) -> tuple[str, str]:
@@ -70,7 +67,8 @@ def _search_entries(data: MapData, spec: MapSpec) -> list[dict]:
 
     idx = search_index(data, spec.lang, spec.plans)
     return [
-        {"t": r.label, "k": str(r.ref), "p": r.plan, "ll": [round(r.lat, 5), round(r.lon, 5)], "z": int(r.zoom)}
+        {"t": r.label, "k": str(r.ref), "p": r.plan if isinstance(r.plan, str) else None,
+         "ll": [round(r.lat, 5), round(r.lon, 5)], "z": int(r.zoom)}
         for r in idx.itertuples()
     ]
 
@@ -79,7 +77,6 @@ def standalone_map(data: MapData, spec: MapSpec, title: str | None = None) -> fo
     """The folium map of the standalone page (geometry embedded, side panel with legend)."""
     spec = MapSpec(**{**spec.__dict__, "mode": "standalone"})
     m = base_map(data, spec, {source_key(spec): topology(data, datum(spec))})
-    m.get_root().header.add_child(Element(f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'), index=0)
     add_layers(m, data, spec)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     plans = spec.plans or tuple(data.catalog.plans)
@@ -101,13 +98,13 @@ def standalone_map(data: MapData, spec: MapSpec, title: str | None = None) -> fo
 def _panel_css() -> str:
     return (
         "<style>html,body{margin:0;height:100%}"
-        f".folium-map{{position:absolute!important;left:0;top:0;bottom:0;right:{PANEL_W}px;width:auto!important;"
+        f".folium-map{{position:absolute!important;left:0!important;top:0!important;bottom:0!important;right:{PANEL_W}px!important;width:auto!important;"
         "height:auto!important}"
         f"#pm-side{{position:absolute;top:0;right:0;bottom:0;width:{PANEL_W - 24}px;padding:12px;overflow-y:auto;"
         "font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;background:#fafafa;"
         "border-left:1px solid #ddd}"
         "#pm-side h1{font-size:17px;margin:0 0 4px 0}#pm-side .pm-side-sub{color:#444;font-size:13px;margin-bottom:8px}"
-        "#pm-search{width:100%;box-sizing:border-box;font-size:14px;padding:5px;margin:6px 0}"
+        ".pm-side-help{font-size:12.5px;color:#444;margin-bottom:6px}#pm-search{width:100%;box-sizing:border-box;font-size:14px;padding:5px;margin:6px 0}"
         ".pm-search-list{list-style:none;margin:0 0 8px 0;padding:0;max-height:220px;overflow-y:auto;font-size:13px}"
         ".pm-search-list li{padding:3px 4px;cursor:pointer}.pm-search-list li:hover{background:#eee}"
         ".pm-side-foot{font-size:11.5px;color:#444;margin-top:10px}" + LEGEND_CSS + "</style>"
@@ -131,4 +128,4 @@ def _panel_html(data: MapData, spec: MapSpec, head: str, sub: str) -> str:
 def standalone_html(data: MapData, spec: MapSpec, title: str | None = None) -> str:
     """The standalone page as one HTML string: every script, style and font inlined."""
     m = standalone_map(data, spec, title)
-    return assets.inline_html(m.get_root().render())
+    return add_csp(assets.inline_html(m.get_root().render()))

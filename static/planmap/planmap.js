@@ -523,6 +523,113 @@
     });
   };
 
+
+  // ------------------------------------------------------------------ deck (HTML file)
+
+  /**
+   * A deck of scenes on one map: each scene shows its plan layers, its own highlight and label
+   * groups, and its frame. The title bar has large ◀ ▶ and progress; keys: ← → PageUp PageDown
+   * Home End. "P" (or the button) opens the presenter view: this same file in a second window,
+   * showing the current and next scene, the notes and a timer, kept in step with postMessage.
+   */
+  PM.deck = function (map, cfg) {
+    var scenes = cfg.scenes, i = 0, presenter = null;
+    var bar = document.getElementById("pm-deck-bar");
+    function el(id) { return document.getElementById(id); }
+    function show(n) {
+      i = Math.max(0, Math.min(scenes.length - 1, n));
+      var s = scenes[i];
+      Object.keys(cfg.groups).forEach(function (k) {
+        var g = root[cfg.groups[k]];
+        var on = s.layers.indexOf(k) >= 0;
+        if (on && !map.hasLayer(g)) map.addLayer(g);
+        if (!on && map.hasLayer(g)) map.removeLayer(g);
+      });
+      scenes.forEach(function (o, j) {
+        [o.labels, o.highlight].forEach(function (name) {
+          var g = root[name];
+          if (!g) return;
+          if (j === i && !map.hasLayer(g)) map.addLayer(g);
+          if (j !== i && map.hasLayer(g)) map.removeLayer(g);
+        });
+      });
+      map.closePopup();
+      map.fitBounds(s.bounds, { padding: [24, 24], animate: false });
+      el("pm-deck-title").textContent = s.title;
+      el("pm-deck-sub").textContent = s.subtitle;
+      el("pm-deck-progress").textContent = (i + 1) + " / " + scenes.length;
+      el("pm-deck-prev").disabled = i === 0;
+      el("pm-deck-next").disabled = i === scenes.length - 1;
+      if (presenter && !presenter.closed) presenter.postMessage({ pm: "scene", i: i }, "*");
+      try { history.replaceState(null, "", "#" + (i + 1)); } catch (e) { /* file: URLs may refuse */ }
+    }
+    function command(cmd) {
+      if (cmd === "next") show(i + 1);
+      else if (cmd === "prev") show(i - 1);
+      else if (cmd === "first") show(0);
+      else if (cmd === "last") show(scenes.length - 1);
+      else if (cmd === "presenter") openPresenter();
+    }
+    function openPresenter() {
+      presenter = root.open(location.href.split("#")[0] + "#presenter", "pm-presenter", "width=900,height=640");
+    }
+    var keys = { ArrowRight: "next", PageDown: "next", ArrowDown: "next", ArrowLeft: "prev", PageUp: "prev",
+                 ArrowUp: "prev", Home: "first", End: "last", p: "presenter", P: "presenter" };
+    map.keyboard.disable();
+    document.addEventListener("keydown", function (e) {
+      var cmd = keys[e.key];
+      if (!cmd) return;
+      e.preventDefault();
+      command(cmd);
+    });
+    el("pm-deck-prev").onclick = function () { command("prev"); };
+    el("pm-deck-next").onclick = function () { command("next"); };
+    el("pm-deck-presenter").onclick = openPresenter;
+    root.addEventListener("message", function (e) {
+      var m = e.data || {};
+      if (m.pm === "cmd") command(m.cmd);
+      if (m.pm === "hello" && e.source) { presenter = e.source; presenter.postMessage({ pm: "scene", i: i }, "*"); }
+    });
+    var start = parseInt((location.hash || "#1").slice(1), 10);
+    show(isNaN(start) ? 0 : start - 1);
+    if (bar) bar.style.display = "flex";
+  };
+
+  /** The presenter view of a deck (the same file opened with #presenter). */
+  PM.presenter = function (cfg) {
+    var scenes = cfg.scenes, i = 0, t0 = Date.now();
+    function el(id) { return document.getElementById(id); }
+    function render() {
+      var s = scenes[i], nx = scenes[i + 1];
+      el("pm-p-title").textContent = s.title;
+      el("pm-p-sub").textContent = s.subtitle;
+      el("pm-p-notes").textContent = s.notes || "—";
+      el("pm-p-next").textContent = nx ? nx.title : "—";
+      el("pm-p-progress").textContent = (i + 1) + " / " + scenes.length;
+    }
+    function send(cmd) { if (root.opener) root.opener.postMessage({ pm: "cmd", cmd: cmd }, "*"); }
+    var keys = { ArrowRight: "next", PageDown: "next", ArrowDown: "next", ArrowLeft: "prev", PageUp: "prev",
+                 ArrowUp: "prev", Home: "first", End: "last" };
+    document.addEventListener("keydown", function (e) {
+      var cmd = keys[e.key];
+      if (!cmd) return;
+      e.preventDefault();
+      send(cmd);
+    });
+    el("pm-p-prev").onclick = function () { send("prev"); };
+    el("pm-p-next-btn").onclick = function () { send("next"); };
+    root.addEventListener("message", function (e) {
+      var m = e.data || {};
+      if (m.pm === "scene") { i = m.i; render(); }
+    });
+    if (root.opener) root.opener.postMessage({ pm: "hello" }, "*");
+    setInterval(function () {
+      var s = Math.floor((Date.now() - t0) / 1000);
+      el("pm-p-timer").textContent = String(Math.floor(s / 60)).padStart(2, "0") + ":" + String(s % 60).padStart(2, "0");
+    }, 500);
+    render();
+  };
+
   // ------------------------------------------------------------------ keys for presentations
 
   /** Forward arrow keys pressed inside the map's iframe to the page (presentation shortcuts). */
