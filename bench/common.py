@@ -235,7 +235,7 @@ def patched(obj: Any, name: str, value: Any) -> Iterator[None]:
 
 def vendored_size(url: str) -> int:
     """Bytes of the vendored file behind a CDN or localized asset URL (0 if unknown)."""
-    from geo_app import assets
+    from geo_app.web import assets
 
     manifest = assets.load_manifest()["assets"]
     rel = manifest[url]["path"] if url in manifest else None

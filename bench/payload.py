@@ -14,7 +14,7 @@ import shapely
 import streamlit_folium as sf
 
 from bench.common import ROOT, Row, Section, Target, fmt_bytes, fmt_s, patched, ratio, vendored_size
-from geo_app import assets, mapview
+from geo_app.web import assets, mapview
 from geo_app.boundaries import CHINA_ALBERS
 from geo_app.mapdata import MapData
 from geo_app.urlsync import UrlSync

@@ -146,8 +146,8 @@ class FeatureChecker:
             problems.append(Problem(file, fid, field_name, message))
 
         self._fields(raw, bad)
-        self._quote(raw, bad)
-        counties = self._counties(raw, bad)
+        quote_ok = self._quote(raw, bad)
+        counties = self._counties(raw, bad, quote_ok)
         self._location(raw, counties, bad)
         if len(problems) > before:
             return None
@@ -184,24 +184,28 @@ class FeatureChecker:
         if value is not None and (not isinstance(value, str) or value not in choices):
             bad(key, f"must be one of {', '.join(choices)}, not {value!r}")
 
-    def _quote(self, raw: dict, bad) -> None:
+    def _quote(self, raw: dict, bad) -> bool:
+        """Check the quote; True when it is verbatim plan text (so names can be looked up in it)."""
         from geo_app.catalog import normalise
 
         quote = raw.get("quote")
         if not isinstance(quote, str) or not quote.strip():
-            return
+            return False
         if "**" in quote:
             bad("quote", "contains markdown '**'; quote the plan's words only")
-        elif normalise(quote) not in self.plan_text(self.plan.text_path):
+            return False
+        if normalise(quote) not in self.plan_text(self.plan.text_path):
             bad("quote", f"not found verbatim in {self.plan.text_path} (whitespace ignored): {quote[:40]}…")
+            return False
+        return True
 
-    def _counties(self, raw: dict, bad) -> list[int]:
+    def _counties(self, raw: dict, bad, quote_ok: bool = True) -> list[int]:
         """The county adcodes the quote names (a prefecture code expands to its counties)."""
         value = raw.get("counties")
         if not isinstance(value, list):
             bad("counties", "must be a list of adcodes (use [] when the quote names no county)")
             return []
-        quote = raw.get("quote") if isinstance(raw.get("quote"), str) else ""
+        quote = raw.get("quote") if quote_ok else ""
         out: list[int] = []
         for c in value:
             code = int(c) if isinstance(c, int) and not isinstance(c, bool) else (
@@ -244,7 +248,8 @@ class FeatureChecker:
         if kind == "named_area":
             if not counties:
                 bad("counties", "a named_area needs the counties the sentence names")
-            if self.categories.get(raw.get("category"), {}).get("site_like") and not raw.get("location_source"):
+            category = raw.get("category") if isinstance(raw.get("category"), str) else None
+            if self.categories.get(category, {}).get("site_like") and not raw.get("location_source"):
                 bad("location", "a facility-like item is not a whole county: use stand_in or site, or say in "
                     "location_source why the whole county is meant")  # fmt: skip
         getattr(self, f"_recipe_{recipe}")(geom, raw, counties, bad)

@@ -49,7 +49,9 @@ def identify(data: MapData, lon: float, lat: float, plans: tuple[str, ...] | Non
     lines = f[f["shape"] == "line"]
     points = f[f["shape"] == "point"]
     out.items += list(areas[areas.geometry.covers(pt)]["id"])
-    out.items += list(lines[lines.geometry.distance(pt) <= tolerance_deg]["id"])
-    near = points[points.geometry.distance(pt) <= tolerance_deg]
-    out.items += list(near.assign(d=near.geometry.distance(pt)).sort_values("d")["id"])
+    # distances in degrees on purpose: the tolerance is a screen distance, not metres
+    out.items += list(lines[shapely.distance(lines.geometry.values, pt) <= tolerance_deg]["id"])
+    d = shapely.distance(points.geometry.values, pt)
+    near = points.assign(d=d)[d <= tolerance_deg]
+    out.items += list(near.sort_values("d")["id"])
     return out

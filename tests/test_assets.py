@@ -1,4 +1,4 @@
-"""Vendored folium assets (static/vendor) and geo_app.assets link rewriting / inlining."""
+"""Vendored folium assets (static/vendor) and geo_app.web.assets link rewriting / inlining."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ import folium.elements
 import pytest
 from folium import plugins
 
-from geo_app import assets
-from geo_app.assets import (
+from geo_app.web import assets
+from geo_app.web.assets import (
     STREAMLIT_BASE_URL,
     VENDOR_DIR,
     MissingAssetError,
@@ -291,7 +291,7 @@ def test_find_external_urls() -> None:
 
 
 def test_assets_module_does_not_import_streamlit() -> None:
-    code = "import sys, geo_app.assets; sys.exit('streamlit' in sys.modules)"
+    code = "import sys, geo_app.web.assets; sys.exit('streamlit' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=REPO, check=False).returncode == 0
 
 

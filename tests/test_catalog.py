@@ -1,4 +1,4 @@
-"""The layer catalog: every feature is valid, quoted verbatim, tied to real counties."""
+"""The layer catalog: every feature valid, quoted verbatim, its place stated by the location model."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import textwrap
 import pytest
 import yaml
 
-from geo_app import catalog as catalog_mod
 from geo_app.catalog import CatalogError, load_catalog, normalise
+from geo_app.catalog_rules import plan_units
 from geo_app.paths import LAYERS_DIR, ROOT
 
 
@@ -29,17 +29,29 @@ def test_both_plans_loaded_with_several_dozen_features(cat):
 
 def test_every_quote_is_verbatim_in_its_plan(cat):
     for f in cat.features:
-        text = normalise(cat.plans[f.plan].text)
-        assert normalise(f.quote) in text, f.id
+        assert normalise(f.quote) in normalise(cat.plans[f.plan].text), f.id
 
 
-def test_every_feature_has_required_fields(cat):
+def test_every_listed_county_is_named_in_its_quote(cat):
+    """`counties` are the places the sentence names: none comes from a buffer or from outside knowledge."""
     for f in cat.features:
-        assert f.name_zh and f.name_en and f.section and f.quote, f.id
-        assert f.category in cat.categories, f.id
-        assert f.precision in ("admin", "approximate", "schematic"), f.id
-        if f.precision != "admin":
-            assert f.location_source, f.id
+        units = plan_units(cat.plans[f.plan].regions)
+        for code in f.counties:
+            assert units.named(code, f.quote), (f.id, code)
+
+
+def test_region_wide_items_have_no_geometry_and_name_no_county(cat):
+    wide = [f for f in cat.features if f.location == "region_wide"]
+    assert len(wide) >= 40
+    assert all(f.geometry is None and not f.counties for f in wide)
+
+
+def test_every_drawn_kind_has_a_source_where_the_plan_gives_none(cat):
+    for f in cat.features:
+        if f.location in ("zone", "schematic", "site", "stand_in"):
+            assert f.location_source and f.location_source_zh, f.id
+        if f.location == "zone":
+            assert f.geometry["width"] in ("stated", "assumed"), f.id
 
 
 def test_named_items_are_in_the_catalog(cat):
@@ -47,27 +59,23 @@ def test_named_items_are_in_the_catalog(cat):
     for needle in ["食用菌产业带", "牛羊", "青贮饲草", "中药材", "蔬菜", "花卉", "临夏经济开发区", "农业科技园区"]:
         assert needle in names, needle
     zy = " ".join(f.name_zh for f in cat.features if f.plan == "zhangye")
-    for needle in ["制种", "湿地", "祁连山"]:
+    for needle in ["制种", "湿地", "祁连山", "区块链数字牧场", "玉米种业创新联盟"]:
         assert needle in zy, needle
 
 
-def _write_plan(tmp_path, features: list[dict], header: dict | None = None) -> None:
-    shutil.copy(LAYERS_DIR / "styles.yaml", tmp_path / "styles.yaml")
-    doc = {
-        "plan": header
-        or {
-            "id": "linxia",
-            "title_zh": "临夏州“十四五”科技创新规划",
-            "title_en": "Linxia plan",
-            "issuer_zh": "临夏回族自治州人民政府办公室",
-            "issued": "2022-06-16",
-            "text": "data/plans/linxia_2022.txt",
-            "region": 622900,
-        },
-        "features": features,
-    }
-    (tmp_path / "test.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
-
+HEADER = {
+    "id": "linxia",
+    "title_zh": "临夏州“十四五”科技创新规划",
+    "title_en": "Linxia plan",
+    "issuer_zh": "临夏回族自治州人民政府办公室",
+    "issued": "2022-06-16",
+    "text": "data/plans/linxia_2022.txt",
+    "regions": [622900],
+    "short_zh": "临夏州",
+    "short_en": "Linxia",
+    "unit_zh": "州",
+    "unit_en": "prefecture",
+}
 
 GOOD = {
     "id": "linxia-test-belt",
@@ -77,15 +85,26 @@ GOOD = {
     "section": "专栏6-1",
     "quote": "以和政县、康乐县、积石山县、临夏县为重点的沿太子山麓食用菌产业带",
     "counties": [622925, 622922],
-    "precision": "admin",
+    "location": "named_area",
     "geometry": {"recipe": "counties"},
 }
+
+
+def _write_plan(tmp_path, features: list[dict], header: dict | None = None) -> None:
+    shutil.copy(LAYERS_DIR / "styles.yaml", tmp_path / "styles.yaml")
+    doc = {"plan": header or HEADER, "features": features}
+    (tmp_path / "test.yaml").write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
 
 
 def test_valid_minimal_file_loads(tmp_path):
     _write_plan(tmp_path, [GOOD])
     cat = load_catalog(tmp_path)
     assert [f.id for f in cat.features] == ["linxia-test-belt"]
+    assert cat.plans["linxia"].regions == (622900,)
+
+
+ZONE = {"recipe": "zone", "near": ["plateau-edge"], "buffer_km": 10, "width": "assumed"}
+SOURCE = {"location_source": "from the plateau edge", "location_source_zh": "依据高原边缘"}
 
 
 @pytest.mark.parametrize(
@@ -93,26 +112,45 @@ def test_valid_minimal_file_loads(tmp_path):
     [
         ({"quote": "临夏州建设月球基地"}, "quote", "not found verbatim"),
         ({"quote": None}, "quote", "required"),
-        ({"counties": [622925, 622999]}, "counties", "unknown county 622999"),
-        ({"category": "industrial_blet"}, "category", "did you mean industrial_belt"),
-        ({"precision": "exact"}, "precision", "must be one of"),
-        ({"precision": "approximate", "geometry": {"recipe": "counties_near", "near": ["plateau-edge"],
-                                                   "buffer_km": 10}}, "location_source", "required"),
-        ({"geometry": {"recipe": "point", "at": "town-nowhere"}, "precision": "approximate",
-          "location_source": "x"}, "geometry.at", "unknown reference feature"),
+        ({"counties": [622925, 622999]}, "counties", "not a county of the plan's regions"),
+        ({"counties": [622925, 622923]}, "counties", "not named in the quote"),
+        ({"category": "industrial_blet"}, "category", "did you mean: industrial_belt"),
+        ({"category": ["industrial_belt"]}, "category", "unknown category"),
+        ({"location": "exact"}, "location", "must be one of"),
+        ({"precision": "admin"}, "precision", "replaced by 'location'"),
+        ({"location": "zone", "geometry": ZONE}, "location_source", "required"),
+        ({"location": "zone", "geometry": {**ZONE, "width": None}, **SOURCE}, "geometry.width", "assumed"),
+        ({"location": "zone", "geometry": {**ZONE, "near": [["plateau-edge"]]}, **SOURCE}, "geometry.near",
+         "list of reference ids"),
+        ({"location": "site", "geometry": {"recipe": "counties"}}, "geometry.recipe", "cannot draw a site"),
+        ({"location": "site", "geometry": {"recipe": "point", "at": "town-hanji"}, **SOURCE}, "geometry.at",
+         "stand_in"),
+        ({"location": "stand_in", "geometry": {"recipe": "point", "at": "town-nowhere"}, **SOURCE},
+         "geometry.at", "unknown reference feature"),
+        ({"location": "region_wide"}, "geometry", "no geometry of its own"),
+        ({"location": "region_wide", "geometry": None}, "counties", "names no county"),
+        ({"category": "agri_park"}, "location", "facility-like"),
         ({"status": "planned"}, "status", "must be one of"),
         ({"id": "Bad Id"}, "id", "lowercase ASCII"),
+        ({"colour": "red"}, "colour", "unknown field"),
     ],
 )  # fmt: skip
 def test_malformed_feature_names_file_id_and_field(tmp_path, change, field, needle):
     _write_plan(tmp_path, [{**GOOD, **change}])
     with pytest.raises(CatalogError) as err:
         load_catalog(tmp_path)
-    problem = err.value.problems[0]
+    problem = next(p for p in err.value.problems if p.field == field)
     assert problem.file.endswith("test.yaml")
-    assert problem.field == field
-    assert needle in problem.message
+    assert needle in problem.message, problem.message
     assert f"test.yaml: {problem.feature_id}: {field}:" in str(err.value)
+
+
+def test_bare_stem_means_the_prefecture_not_its_namesake_county(tmp_path):
+    """临夏 alone is the prefecture: it names neither 临夏县 nor 临夏市."""
+    feat = {**GOOD, "quote": "在临设立食品研发中心", "counties": [622921]}
+    _write_plan(tmp_path, [feat])
+    with pytest.raises(CatalogError, match="622921 临夏县 is not named"):
+        load_catalog(tmp_path)
 
 
 def test_all_problems_reported_and_valid_features_kept(tmp_path):
@@ -122,6 +160,15 @@ def test_all_problems_reported_and_valid_features_kept(tmp_path):
     assert [f.id for f in cat.features] == ["linxia-test-belt"]
     fields = sorted((p.feature_id, p.field) for p in cat.problems)
     assert fields == [("linxia-bad", "quote"), ("linxia-test-belt", "id")]
+
+
+def test_header_problems_are_named(tmp_path):
+    _write_plan(tmp_path, [GOOD], {**HEADER, "regions": [999999], "text": "/etc/passwd"})
+    with pytest.raises(CatalogError) as err:
+        load_catalog(tmp_path)
+    fields = {p.field for p in err.value.problems}
+    assert {"regions", "text"} <= fields
+    assert "outside the repository" in str(err.value)
 
 
 def test_broken_yaml_names_the_file_and_line(tmp_path):
@@ -135,21 +182,20 @@ def test_broken_yaml_names_the_file_and_line(tmp_path):
     """),
         encoding="utf-8",
     )
-    with pytest.raises(CatalogError, match=r"broken.yaml: -: line \d+: not valid YAML"):
+    with pytest.raises(CatalogError, match=r"broken.yaml"):
         load_catalog(tmp_path)
 
 
-def test_check_command_prints_counts():
+def test_check_command_prints_counts_per_category_and_location():
     res = subprocess.run([sys.executable, "-m", "geo_app", "check"], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == 0, res.stderr
     assert "linxia" in res.stdout and "zhangye" in res.stdout
-    assert "industrial_belt" in res.stdout
+    assert "industrial_belt" in res.stdout and "region_wide" in res.stdout and "stand_in" in res.stdout
     assert "OK:" in res.stdout
 
 
-def test_check_command_fails_on_bad_catalog(tmp_path, monkeypatch):
+def test_check_command_fails_on_bad_catalog(tmp_path):
     _write_plan(tmp_path, [{**GOOD, "counties": [622999]}])
-    monkeypatch.setattr(catalog_mod, "LAYERS_DIR", tmp_path)
     from geo_app.cli import main
 
     assert main(["check", "--layers-dir", str(tmp_path)]) != 0

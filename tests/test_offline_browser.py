@@ -1,4 +1,4 @@
-"""A folium map made self-contained by geo_app.assets renders in Chromium with every network request blocked."""
+"""A folium map made self-contained by geo_app.web.assets renders in Chromium with every network request blocked."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import folium
 import pytest
 from folium import plugins
 
-from geo_app.assets import STREAMLIT_BASE_URL, find_external_urls, inline_html, localize_map
+from geo_app.web.assets import STREAMLIT_BASE_URL, find_external_urls, inline_html, localize_map
 from tests.conftest import require_chromium
 
 pytestmark = pytest.mark.browser
@@ -161,7 +161,7 @@ import branca.colormap as cm
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo_app.assets import STREAMLIT_BASE_URL, localize_map, pop_colormaps
+from geo_app.web.assets import STREAMLIT_BASE_URL, localize_map, pop_colormaps
 
 m = folium.Map(location=[35.55, 103.2], zoom_start=9)
 folium.GeoJson({{"type": "Polygon",

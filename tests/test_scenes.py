@@ -98,7 +98,7 @@ def test_scene_bounds_follow_region_or_extent(map_data, keys, ids):
 def test_deck_html_is_self_contained(map_data, keys, ids):
     decks = scenes.load_decks(keys, ids)
     html = deck_html(map_data, list(decks.values()), "zh")
-    from geo_app.assets import find_external_urls
+    from geo_app.web.assets import find_external_urls
 
     assert find_external_urls(html) == []
     assert "临夏州科技创新布局总览" in html

@@ -112,7 +112,11 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
                                  min_zoom=0 if hl or r.outside_region else 9, key=r.id))  # fmt: skip
             continue
         area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.2
-        out.append(Candidate(text, cls, _anchors(_inner_points(r.geometry)), color=color, key=r.id,
+        anchors = _anchors(_inner_points(r.geometry))
+        if hl:  # a highlight must be readable from the scene's first view: allow wider offsets
+            lon, lat = anchors[0][:2]
+            anchors += [(lon, lat, dx, dy) for dx, dy in [(0, -40), (0, 40), (90, 0), (-90, 0), (0, -64), (0, 64)]]
+        out.append(Candidate(text, cls, anchors, color=color, key=r.id,
                              priority=2000 if hl else 500 + 100 * math.log1p(area * 100), font_px=12.5 * scale,
                              extent_deg=0 if hl else _extent(r.geometry)))  # fmt: skip
     return out
@@ -141,7 +145,7 @@ def context_candidates(ctx: gpd.GeoDataFrame | None, spec: MapSpec, scale: float
 def obstacles(data: MapData, spec: MapSpec, scale: float) -> list[Obstacle]:
     """Markers and badges: labels must not cover them."""
     f = data.display_features[visible(data, spec).values & (data.display_features["shape"] == "point")]
-    out = [Obstacle(g.x, g.y, 26 * scale, 26 * scale) for g in f.geometry]
+    out = [Obstacle(g.x, g.y, 26 * scale, 26 * scale, min_zoom=8) for g in f.geometry]
     for b in badges(data, spec):
         lon, lat = region_anchor(data, data.catalog.plans[b["plan"]].regions)
         out.append(Obstacle(lon, lat - 0.09 * b["offset"], 150 * scale, 26 * scale))
