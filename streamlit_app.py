@@ -42,13 +42,8 @@ def _secrets() -> dict:
 TK = tianditu_key(_secrets())
 BASEMAPS = [b.id for b in available_basemaps(TK)]
 state.init(DATA, BASEMAPS)
-if st.query_params.get("present") == "1" and "present_from_url" not in st.session_state:
-    st.session_state.present_from_url = True
-    st.session_state.present = True
-    st.session_state.presenter = st.query_params.get("presenter") == "1"
-    st.session_state.deck = st.query_params.get("deck")
-    scene_no = st.query_params.get("scene", "1")
-    st.session_state.scene_idx = int(scene_no) - 1 if scene_no.isdigit() else 0
+state.keep_layer_ticks(DATA)
+
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
 
 settings = sidebar.render(DATA, BASEMAPS)

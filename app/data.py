@@ -115,6 +115,8 @@ def _decks(folder: str, stamp: tuple) -> dict[str, scenes.Deck]:
 
 def decks_now() -> dict[str, scenes.Deck]:
     """Decks from scenes/*.yaml; a saved scene (new file time) re-reads them."""
-    folder = scenes.SCENES_DIR
+    from geo_app.paths import scenes_dir
+
+    folder = scenes_dir()
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
     return _decks(str(folder), stamp)

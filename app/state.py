@@ -36,6 +36,20 @@ def init(data: MapData, basemaps: list[str]) -> None:
     ss.ignored = state.ignored
     ss.panel = None
     ss.selected_county = None
+    if params.get("present") == "1":  # a presentation link reopens the same scene
+        ss.present = True
+        ss.presenter = params.get("presenter") == "1"
+        ss.deck = params.get("deck")
+        scene_no = str(params.get("scene", "1"))
+        ss.scene_idx = int(scene_no) - 1 if scene_no.isdigit() and len(scene_no) < 4 else 0
+
+
+def keep_layer_ticks(data: MapData) -> None:
+    """Re-store every layer tick: Streamlit forgets the state of a widget that was not drawn in the
+    last run, and the layer tree only draws the region's plans (this is what unticked everything)."""
+    for key in layer_keys(data):
+        k = f"layer::{key}"
+        st.session_state[k] = bool(st.session_state.get(k, True))
 
 
 def visible_layers(data: MapData) -> frozenset[str]:

@@ -314,8 +314,11 @@ def load_deck(path: Path, layer_keys: list[str], feature_ids: set[str]) -> Deck:
     return deck_from_text(text, version, path, layer_keys, feature_ids)
 
 
-def load_decks(layer_keys: list[str], feature_ids: set[str], folder: Path = SCENES_DIR) -> dict[str, Deck]:
-    """Every deck in ``folder`` keyed by deck id."""
+def load_decks(layer_keys: list[str], feature_ids: set[str], folder: Path | None = None) -> dict[str, Deck]:
+    """Every deck in ``folder`` (default: ``GEO_APP_SCENES`` or ``scenes/``) keyed by deck id."""
+    from geo_app.paths import scenes_dir
+
+    folder = folder or scenes_dir()
     decks = [load_deck(p, layer_keys, feature_ids) for p in sorted(folder.glob("*.yaml")) if not p.name.startswith(".")]
     return {d.id: d for d in decks}
 

@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from geo_app import scenes
-from geo_app.deck import deck_html, deck_pdf_bytes, scene_bounds
-from geo_app.mapview import layer_keys
+from geo_app.deck import deck_html, deck_pdf_bytes
+from geo_app.presentation import scene_frame
+from geo_app.web.layers import layer_keys
 from geo_app.paths import ROOT
 
 
@@ -87,12 +88,18 @@ def test_view_maths_round_trip():
     assert ext[0] < 102.6 and ext[2] > 103.9 and ext[1] < 35.1 and ext[3] > 36.3  # the view contains the bounds
 
 
-def test_scene_bounds_follow_region_or_extent(map_data, keys, ids):
+def test_scene_frames_follow_region_or_extent_and_contain_the_highlights(map_data, keys, ids):
     deck = scenes.load_decks(keys, ids)["linxia"]
-    overview = scene_bounds(map_data, deck.scenes[0])
+    overview = scene_frame(map_data, deck.scenes[0])
     assert 102 < overview[0][1] < 103 and 34.5 < overview[0][0] < 36
-    taizi = next(s for s in deck.scenes if s.extent)
-    assert scene_bounds(map_data, taizi) == [[taizi.extent[1], taizi.extent[0]], [taizi.extent[3], taizi.extent[2]]]
+    for scene in deck.scenes:
+        (s, w), (n, e) = scene_frame(map_data, scene)
+        if scene.extent:
+            assert w <= scene.extent[0] and s <= scene.extent[1] and e >= scene.extent[2] and n >= scene.extent[3]
+        hl = map_data.features[map_data.features.id.isin(scene.highlight) & map_data.features.geometry.notna()]
+        for g in hl.geometry:
+            x0, y0, x1, y1 = g.bounds
+            assert w < x0 and s < y0 and e > x1 and n > y1, (scene.id, g.bounds)
 
 
 def test_deck_html_is_self_contained(map_data, keys, ids):
