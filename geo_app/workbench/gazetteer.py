@@ -70,6 +70,11 @@ class Gazetteer:
         return [p for p in self.places if p.in_region and p.level == "county"]
 
     @property
+    def provinces(self) -> set[str]:
+        """Names of the provinces the plan lies in (they enclose it: not outside places)."""
+        return {p.province_zh for p in self.places if p.in_region}
+
+    @property
     def multi_region(self) -> bool:
         """True when the plan covers several prefectures (prefecture adcodes become allowed)."""
         prefs = {p.prefecture_zh for p in self.counties}

@@ -168,14 +168,23 @@ def _texts(zh: str, en: str) -> dict[str, str]:
     return {"location_source": en, "location_source_zh": zh}
 
 
+#: Categories that are areas by nature: never a stand-in at the city seat by name alone.
+AREA_CATEGORIES = ("ecology", "agri_park", "industrial_belt", "industry_cluster", "production_base")
+
+
 def locate_item(item, gazetteer, text: str) -> None:
     """Set ``location``, ``geometry``, ``location_source(_zh)`` and notes of a draft item."""
     before = text[item.quote_span[0] : item.name_span[0]]
+    before = re.split(r"[、，；]", before)[-1]  # only what leads up to this item, not its neighbours
     refs = zone_refs(item.name_zh, before, gazetteer.regions)
     if refs:
         return _zone(item, refs)
     if item.outside and not item.counties:
         return _outside(item, gazetteer)
+    if not item.counties and item.site_like and item.head not in VIRTUAL_HEADS and item.category not in AREA_CATEGORIES:
+        seat = city_seat_of(item.name_zh, gazetteer)
+        if seat:
+            return _city_stand_in(item, *seat)
     if not item.counties:
         item.location, item.geometry = "region_wide", None
         return None
@@ -196,6 +205,53 @@ def locate_item(item, gazetteer, text: str) -> None:
             )
         )
     return None
+
+
+#: Site-like heads that are often not a place at all (an online platform): never a stand-in by name alone.
+VIRTUAL_HEADS = ("平台", "联合体")
+
+
+def seat_county(prefecture, gazetteer):
+    """The county-level unit holding a prefecture's government, read from the administrative names:
+    the city or district sharing the prefecture's stem (临夏回族自治州 -> 临夏市), else its only
+    district (张掖市 -> 甘州区), else its district with the lowest adcode; None when it has none."""
+    from geo_app import names
+
+    own = [p for p in gazetteer.places if p.level == "county" and p.prefecture_zh == prefecture.name_zh]
+    urban = [p for p in own if p.name_zh.endswith(("市", "区"))]
+    same = [p for p in urban if names.stem(p.name_zh) == names.stem(prefecture.name_zh)]
+    districts = sorted((p for p in own if p.name_zh.endswith("区")), key=lambda p: p.adcode)
+    return (same or districts or [None])[0]
+
+
+def city_seat_of(name: str, gazetteer):
+    """(prefecture, seat county, seat point) when a facility is named after a plan prefecture only
+    (张掖大数据产业园, 临夏经济开发区, 州农科院), else None."""
+    prefs = [p for p in gazetteer.places if p.in_region and p.level == "prefecture"]
+    named = None
+    for m in gazetteer.scan(name):
+        if (m.place and m.place.level == "county") or (m.place is None and m.start > 0):
+            continue  # a county gives the item its own county; an ambiguous stem only counts first
+        named = next((p for p in m.candidates if p.in_region and p.level == "prefecture"), named)
+    if named is None and len(prefs) == 1 and re.match(r"[州市](?=[\u4e00-\u9fff]{2})", name):
+        named = prefs[0]  # 州农科院: the unit word stands for the prefecture
+    county = seat_county(named, gazetteer) if named else None
+    seat = county_seat(county.name_zh, county.adcode) if county else None
+    return (named, county, seat) if seat else None
+
+
+def _city_stand_in(item, prefecture, county, seat: dict) -> None:
+    item.counties = [county.adcode]
+    _stand_in(item, county.name_zh, seat)
+    item.location_source_zh = (
+        f"草稿：规划只以{prefecture.name_zh}命名该设施，具体地点未知；点位放在州（市）政府驻地{county.name_zh}"
+        f"的城区（{seat['source']}），待审核。"
+    )
+    item.location_source = (
+        f"Draft: the plan names this facility after {prefecture.name_zh} only; the site is unknown, so the "
+        f"point stands in the seat of the prefecture government, {county.name_zh} ({seat['source']}), "
+        "until a reviewer places it."
+    )
 
 
 def _zone(item, refs: list[str]) -> None:

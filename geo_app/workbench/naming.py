@@ -76,8 +76,8 @@ def place_name_table(gazetteer) -> dict[str, str]:
     for p in gazetteer.places:
         if not p.in_region and p.level == "county":
             continue
-        en = names.english_name(p.name_zh)
         for form in names.short_forms(p.name_zh):
-            table.setdefault(form, en)
-        table.setdefault(names.stem(p.name_zh), names.english_name(names.stem(p.name_zh)))
+            table.setdefault(form, names.english_name(form))
+        stem = names.stem(p.name_zh)  # 兰州: pinyin of the stem with the place-name readings
+        table.setdefault(stem, names.english_name(stem + "县").removesuffix(" County"))
     return table

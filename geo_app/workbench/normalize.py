@@ -33,8 +33,8 @@ _HEADING = re.compile(
 #: A line ending in one of these ends its sentence; any other line break is a wrap.
 _TERMINAL = "。！？；：…"
 _PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"}
-#: A line shorter than this without closing punctuation is taken for a heading, not a wrap
-#: (a numbered line up to twice as long).
+#: A line shorter than this (and than a full line) without closing punctuation is taken for a
+#: heading, not a wrap (a numbered line up to twice as long).
 HEADING_MAX = 24
 
 
@@ -103,7 +103,7 @@ def _furniture(lines: list[tuple[int, str, int]]) -> set[int]:
     counts = Counter(re.sub(r"\d+", "#", lines[i][1].strip()) for i in edges)
     for i in edges:
         key = re.sub(r"\d+", "#", lines[i][1].strip())
-        if counts[key] >= max(3, len(pages) // 2) and len(key) <= 40:
+        if counts[key] >= max(3, len(pages) // 2) and len(key) <= 40 and not re.search("[，。；]", key):
             drop.add(i)
     return drop
 
@@ -145,28 +145,40 @@ def _fold_line(chars: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return out
 
 
-def _is_heading(text: str) -> bool:
-    """A short line: numbered (一、 （二） 专栏 1.) or without closing punctuation."""
+def _is_heading(text: str, full: int) -> bool:
+    """A numbered short line (一、 （二） 专栏 1.), or a line shorter than a full wrapped line
+    (``full`` characters) that does not end inside a clause (，、)."""
     if text[-1:] in "，、":
         return False
     if _HEADING.match(text):
         return len(text) <= 2 * HEADING_MAX
-    return len(text) < HEADING_MAX and text[-1:] not in _TERMINAL
+    return len(text) < min(full, HEADING_MAX) and text[-1:] not in _TERMINAL
 
 
-def _joins(prev: str, nxt: str) -> bool:
+def _joins(prev: str, nxt: str, full: int) -> bool:
     """True when the break between two non-empty lines is a wrap inside a sentence."""
-    if "\t" in prev or "\t" in nxt or _is_heading(prev):
+    if "\t" in prev or "\t" in nxt or _is_heading(prev, full):
         return False
     if prev[-1] in _TERMINAL or prev.endswith(("。”", "。）")):
         return False
     return not _HEADING.match(nxt)
 
 
+def _full_line(lines: list[tuple[int, str, int]], drop: set[int]) -> int:
+    """Length of a full line of a hard-wrapped text (85 % of the 75th percentile of line lengths)."""
+    sizes = sorted(
+        len(re.sub(r"\s", "", line)) for i, (_, line, _) in enumerate(lines) if i not in drop and line.strip()
+    )
+    if not sizes:
+        return HEADING_MAX
+    return max(4, int(0.85 * sizes[(3 * len(sizes)) // 4 - (1 if len(sizes) % 4 == 0 else 0)]))
+
+
 def normalize(original: str) -> Normalized:
     """The normalised text of ``original`` with its offset map (see the module docstring)."""
     lines = _lines(original)
     drop = _furniture(lines)
+    full = _full_line(lines, drop)
     text: list[str] = []
     offsets: list[int] = []
     prev = ""
@@ -181,10 +193,11 @@ def normalize(original: str) -> Normalized:
         if not chars:
             continue
         body = "".join(c for _, c in chars)
-        if prev and not _joins(prev, body):
+        joined = bool(prev) and _joins(prev, body, full)
+        if prev and not joined:
             text.append("\n")
             offsets.append(start - 1)
         text.extend(c for _, c in chars)
         offsets.extend(i for i, _ in chars)
-        prev = body if not prev or not _joins(prev, body) else prev + body
+        prev = prev + body if joined else body
     return Normalized(text="".join(text), original=original, offsets=tuple(offsets))

@@ -43,6 +43,7 @@ HEADS: list[tuple[str, str, bool]] = [
     ("产业园", "development_zone", True),
     ("工业园", "development_zone", True),
     ("物流园", "development_zone", True),
+    ("科技园区", "development_zone", True),
     ("科技园", "development_zone", True),
     ("示范园", "development_zone", True),
     ("保税区", "development_zone", True),
@@ -88,6 +89,7 @@ HEADS: list[tuple[str, str, bool]] = [
     ("资源库", "research_platform", True),
     ("大市场", "research_platform", True),
     ("孵化器", "research_platform", True),
+    ("众创空间", "research_platform", True),
     ("职业学院", "research_platform", True),
     ("大学", "research_platform", True),
     ("学院", "research_platform", True),
@@ -108,18 +110,23 @@ HEAD_INFO = {h: (cat, site) for h, cat, site in HEADS}
 
 #: A head followed by one of these is part of a longer word, not the end of a name
 #: (基地城市, 园区企业, 中心城区, 平台公司, 集群化).
-HEAD_CONTINUES = ("城市", "城区", "企业", "公司", "化", "型", "内", "外", "建设者", "经济", "项目", "管理")
+HEAD_CONTINUES = (
+    "城市", "城区", "企业", "公司", "化", "型", "内", "外", "建设者", "经济", "管理", "大数据", "数据", "信息", "龙头",
+)  # fmt: skip
+#: A head starting with 大 after one of these is a verb or adjective (扩大市场, 重大平台).
+BIG_VERBS = "扩重强壮广远宏巨伟"
 
 #: Verbs and prepositions that open the phrase naming an item (the name starts after them).
 BOUNDARY_WORDS = sorted(
     """
     建设 推进 打造 建立 创建 争创 加快 依托 围绕 实施 推动 支持 成立 组建 新建
     建成 争取 加强 提升 融入 筹建 申报 获批 批复为 认定为 设立 助推 助力 促进 构建 形成
-    开展 布局 探索 引进 谋划 完善 发挥 做大做强 做优做强 优化 整合 成为 列入 纳入 对接
+    开展 布局 探索 引进 谋划 完善 发挥 做大做强 做优做强 优化 整合 搭建 实现 现有 已有
+    以上 以下 升级改造 成为 列入 纳入 对接
     共建 参与 承接 带动 辐射 挖掘 着力 积极 大力 全力 努力 加大 深化 聚焦 立足 结合
     突出 瞄准 扶持 鼓励 引导 指导 完成 启动 提高 继续 逐步 持续 全面 深入 进一步 主动
     力争 尽快 统筹 引领 支撑 先后 已经 已 还 并 及时 加速 着眼 面向 通过 按照
-    根据 一批 一个 一系列 若干 多个 各类 把 将 以 在 为 于 被
+    根据 认定 备案 选派 健全 把 将 以 在 为 于 被
     """.split(),  # noqa: SIM905
     key=len,
     reverse=True,
@@ -127,31 +134,54 @@ BOUNDARY_WORDS = sorted(
 
 #: Verbs that also work as modifiers inside names (种苗培育基地, 农业技术推广中心): not a
 #: boundary, but dropped when a name starts with them.
-LEADING_VERBS = ("培育", "发展", "推广", "利用", "重点", "开发", "实施", "示范", "探索", "加快", "支持")
+LEADING_VERBS = ("培育", "发展", "推广", "利用", "重点", "开发", "实施", "示范", "探索", "加快", "支持", "对")
+#: Counts that lead a name and are dropped (建设一批X基地, 作为第一批…遗产).
+QUANTIFIERS = ("第一批", "首批", "一批", "一系列", "一个", "若干", "多个", "了")
 
 #: After these the phrase is a role the subject is to play, not a new item
 #: (将…园区建设为推广新技术高地、试验新品种基地).
 ROLE_MARKERS = ("建设为", "建设成为", "打造成为", "打造成", "打造为", "建成为", "成为", "作为", "转型为")
 
 #: After these the phrase is a designation of the subject (甘州区被批复为国家级双创示范区).
-DESIGNATION_MARKERS = ("被批复为", "批复为", "被认定为", "认定为", "被评为", "评为", "被列为", "列为", "获批")
+DESIGNATION_MARKERS = ("被批复为", "批复为", "被认定为", "认定为", "被评为", "评为", "被列为", "列为", "获批", "申报为")
+#: Heads that are titles a place earns: a generic name is still an item (国家知识产权示范城市).
+DESIGNATION_HEADS = ("创新型县", "创新型城市", "示范城市", "试点城市", "基地城市", "示范县", "试点县", "示范市")
+#: Verbs whose object may be a title the region aims for (打造国家级高新技术产业开发区).
+TARGET_VERBS = ("争创", "创建", "打造", "申报", "申报为")
+#: A 的-phrase describing what a thing has (具有中试能力的…) is not part of its name.
+DESCRIPTIVE = re.compile(r"具有|具备|拥有|适应|满足|适合")
+#: Frames that make an institution the host of an item (以培黎职业学院…项目为载体).
+HOST_FRAME = re.compile(r"为(?:载体|依托|基础|龙头|核心|引领|支撑)")
+
+#: Heads of institutions: items only when the plan builds them or they are local (their name
+#: carries a place of the plan or the unit word 州/市/县); otherwise they are partners named in
+#: a cooperation clause (加强与华中农业大学…的合作).
+INSTITUTION_HEADS = ("大学", "学院", "职业学院", "研究院", "研究所", "农科院")
+BUILD_VERBS = re.compile(r"建设|筹建|新建|组建|成立|创建|争创|打造|设立|建立|依托|提升|挂牌")
+
+#: A name opening with a count is a number of things, not one (四个省列园区, 两大平台).
+COUNTED = re.compile(r"^[一二三四五六七八九十两几数多\d]+[个家所座大批类项]")
 
 #: Words that join two items: a boundary only when the text before them ends an item.
 COORDINATORS = ("以及", "和", "与", "及", "、", "或")
 
 #: Grade words at the start of a shared list head (临夏县、康乐县省级农业科技园区) and of names.
-GRADE_WORDS = ("国家级", "省级", "市级", "州级", "县级", "国家", "全国", "国际", "区域", "省", "市", "州")
+GRADE_WORDS = (
+    "国家级", "省级", "市级", "州级", "县级", "国家", "全国", "国际", "区域", "省内", "市内", "州内", "县内",
+    "省", "市", "州",
+)  # fmt: skip
 
 #: Words that say nothing about a place or a subject: a name made only of these (and a grade
 #: word and the head) names a *type* of thing (省级农业科技园区, 创新创业服务平台), not an item.
 GENERIC_WORDS = sorted(
     """
-    科技 技术 创新 创业 研发 研究 工程 服务 综合 公共 信息 数据 大数据 智慧 智能 数字
-    数字化 成果 转化 成果转化 孵化 产业 企业 重点 示范 试点 现代 新型 高新技术 高新 专业 管理
-    监测 交易 共享 合作 协同 开放 一站式 网络 应用 推广 检验 检测 标准 培训 科普 教育
-    农业科技 农业 工业 经济 发展 双创 众创 产学研 重要 特色 一批 各类 相关 多元 区域 园区
-    基地 中心 平台 实验 试验 新 高端 龙头 骨干 领军 功能 共性 关键 核心 基础 条件
-    保障 支撑 协作 联合 国际 对外 科学 技术转移 转移 知识产权 质量
+    科技 技术 创新 创业 研发 研究 工程 服务 综合 公共 成果 转化 成果转化 孵化 产业 企业
+    重点 示范 试点 现代 新型 高新技术 高新 专业 管理 监测 交易 共享 合作 协同 开放 一站式
+    网络 应用 推广 检验 检测 标准 培训 科普 教育 农业科技 农业 工业 发展 双创 众创 产学研
+    重要 特色 一批 各类 各大 相关 多元 区域 园区 基地 中心 平台 实验 试验 新 高端 龙头
+    骨干 领军 功能 共性 关键 核心 基础 条件 保障 支撑 协作 联合 国际 对外 科学 技术转移 转移
+    知识产权 质量 旅游 文旅 精品 全市 全州 全县 全省 省内 市内 州内 县域 本地 企业技术 基层
+    专家 院士 科研 技能 人才 实训
     """.split(),  # noqa: SIM905
     key=len,
     reverse=True,
@@ -233,4 +263,6 @@ def refine_category(name: str, head: str, category: str) -> str:
             return "ecology"
     if head in ("湿地",) and re.search(r"科研|研究", name):
         return "research_platform"
+    if head in ("示范区", "试验区") and re.match(r"(?:\S{0,6}?)(?:国家级|省级|国家|全国)", name):
+        return "county_designation"  # 国家级双创示范区: a title, not a site
     return category
