@@ -111,13 +111,13 @@ def test_type_words_are_not_items():
 def test_quotes_are_verbatim_across_line_breaks_and_full_width():
     original = "三、重点任务\n（一）园区\n推进临夏经济开发区、广河经\n济开发区建设，打造ＡＢＣ数字经济产业园。\n"
     items = draft(original)
-    assert {"临夏经济开发区", "广河经济开发区", "ABC数字经济产业园"} <= {it.name_zh for it in items}
+    assert {"临夏经济开发区", "广河经济开发区", "ＡＢＣ数字经济产业园"} <= {it.name_zh for it in items}
     for it in items:
         assert _ws(it.quote) in _ws(original), it.quote
     guanghe = by_name(items)["广河经济开发区"]
     assert guanghe.quote == "推进临夏经济开发区、广河经济开发区建设，"
     assert guanghe.section == "三、（一）"
-    assert "ＡＢＣ" in by_name(items)["ABC数字经济产业园"].quote  # the original full-width letters
+    assert "ＡＢＣ" in by_name(items)["ＡＢＣ数字经济产业园"].quote  # the text's own characters
 
 
 def test_framing_clause_gives_the_counties():
@@ -160,6 +160,13 @@ def test_designation_of_a_county():
         ("高台县国家级创新型县", [620724], "county_designation"),
     ]
     assert {it.status for it in items} == {"existing"}
+
+
+def test_traditional_characters_are_read_but_quoted_as_written():
+    items = draft("以陇东为重点,建设肉牛産业带;以临夏为重点建设油菜种子生産基地。", LINXIA)
+    names = [it.name_zh for it in items]
+    assert names == ["肉牛産业带", "油菜种子生産基地"]  # found through 产业带 / 基地, named as written
+    assert all(_ws(it.quote) in "以陇东为重点,建设肉牛産业带;以临夏为重点建设油菜种子生産基地。" for it in items)
 
 
 # ---------------------------------------------------------------- location kinds

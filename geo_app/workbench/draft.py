@@ -101,6 +101,8 @@ def find_items(original: str, regions: list[int | str]) -> Draft:
     items = merge(found, gaz, norm.text)
     for item in items:
         item.quote = norm.quote(*item.quote_span)
+        if item.name_zh == norm.text[item.name_span[0] : item.name_span[1]]:
+            item.name_zh = norm.quote(*item.name_span)  # the text's own characters (ＡＢＣ, 産)
     return Draft(items=items, normalized=norm, gazetteer=gaz)
 
 

@@ -103,6 +103,9 @@ class Gazetteer:
         out: list[int] = []
         for m in mentions:
             p = m.place
+            if p is None and self.multi_region:  # 临夏 in a list of prefectures: the prefecture
+                prefs = [c for c in m.candidates if c.in_region and c.level == "prefecture"]
+                p = prefs[0] if len(prefs) == 1 else None
             if p is None or not p.in_region:
                 continue
             wanted = p.level == "county" or (p.level == "prefecture" and self.multi_region)

@@ -106,6 +106,8 @@ def _accept(ctx: Context, f: _Found, c0: int, name: str) -> bool:
     """Rejections that need the sentence: see the module docstring, step 2."""
     if f.stop == "等" or len(name) <= len(f.head) or rules.COUNTED.match(name):
         return False
+    if rules.COUNTED_HEAD.search(name[: len(name) - len(f.head)]):
+        return False
     if f.head == "产业" and not _anchored_industry(ctx, f, c0):
         return False
     if f.head in rules.INSTITUTION_HEADS:  # built here, hosting an item (…为载体), or local
@@ -336,6 +338,8 @@ def _pattern_items(ctx: Context, sent: Sentence, topic: str, found: list[DraftIt
     """Items of the head-less patterns, where they do not repeat an item already found."""
     text, a, b = ctx.text, sent.start, sent.end
     hits = patterns.quoted_products(text, a, b, ctx.place_at)
+    counties = [m for m in ctx.mentions_in(a, b) if m.place and m.place.in_region and m.place.level == "county"]
+    hits += patterns.towns(text, a, b, [m.end for m in counties])
     hits += patterns.protected_features(text, a, b, [n for n in ctx.reference_names if len(n) >= 2])
     if not found:
         hits += patterns.focus_areas(text, a, b, topic, ctx.counties_in)
@@ -343,7 +347,8 @@ def _pattern_items(ctx: Context, sent: Sentence, topic: str, found: list[DraftIt
     for name, span, category, quote_span in hits:
         if any(it.name_span[0] <= span[0] < it.name_span[1] for it in found + out):
             continue
-        item = DraftItem(name, "", category, False, span, quote_span, sent.section)
+        site = category in ("scenic_cultural", "development_zone")  # a town stands in at its county seat
+        item = DraftItem(name, "", category, site, span, quote_span, sent.section)
         _places(ctx, item, [])
         item.status = _status(ctx, item, sent.past)
         out.append(item)

@@ -128,6 +128,7 @@ def _geonames_cn() -> tuple[dict, ...]:
     return tuple(c for c in cities if c["countrycode"] == "CN")
 
 
+@cache
 def county_seat(name_zh: str, adcode: int, level: str = "county") -> dict | None:
     """Where to put a stand-in point for a county (or city): ``{"at": town id}`` from
     data/reference/towns.geojson, else ``{"lonlat": [lon, lat], "source": ...}`` from the
@@ -152,13 +153,18 @@ def county_seat(name_zh: str, adcode: int, level: str = "county") -> dict | None
     return None
 
 
-def _inside(adcode: int, lon: float, lat: float) -> bool:
-    import shapely
-
+@cache
+def _polygon(adcode: int):
     from geo_app import boundaries
 
     gdf = boundaries.regions_frame([boundaries.resolve_region(adcode)])
-    return bool(gdf.geometry.iloc[0].buffer(0.01).contains(shapely.Point(lon, lat)))
+    return gdf.geometry.iloc[0].buffer(0.01)
+
+
+def _inside(adcode: int, lon: float, lat: float) -> bool:
+    import shapely
+
+    return bool(_polygon(adcode).contains(shapely.Point(lon, lat)))
 
 
 # ---------------------------------------------------------------- the location model

@@ -4,6 +4,8 @@ What changes (and why):
 
 - full-width letters and digits become ASCII, ASCII punctuation becomes the Chinese full-width
   form (，；：（）！？), so one rule reads ``2025年`` and ``（一）`` however the file was typed;
+- traditional characters become simplified ones (産业带 -> 产业带), one character for one, with
+  OpenCC's t2s table when the ``opencc`` package is installed (republished texts mix the forms);
 - a line break inside a sentence (a page break, a hard wrap) is removed, so a name split over
   two lines is one name again; paragraph breaks stay as ``\\n``;
 - page furniture is dropped: page-number lines (``- 12 -``, ``第3页``), the header or footer
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－_]\s*\d{1,4}\s*[-—–－_]|\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
@@ -38,13 +41,35 @@ _PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！"
 HEADING_MAX = 24
 
 
+@cache
+def _t2s():
+    try:
+        import opencc
+    except ImportError:  # optional: without it traditional characters stay as they are
+        return None
+    return opencc.OpenCC("t2s")
+
+
+@cache
+def simplified(ch: str) -> str:
+    """The simplified form of one CJK character (itself when there is none or OpenCC is absent)."""
+    converter = _t2s()
+    if converter is None or not "\u3400" <= ch <= "\u9fff":
+        return ch
+    out = converter.convert(ch)
+    return out if len(out) == 1 else ch
+
+
 def fold_char(ch: str) -> str:
-    """Full-width ASCII -> ASCII (letters, digits), ASCII punctuation -> Chinese full-width."""
+    """Full-width ASCII -> ASCII (letters, digits), ASCII punctuation -> Chinese full-width,
+    traditional -> simplified."""
     code = ord(ch)
     if 0xFF01 <= code <= 0xFF5E:
         ch = chr(code - 0xFEE0)
     elif ch in "\u3000\u00a0":
         return " "
+    elif code >= 0x3400:
+        return simplified(ch)
     return _PUNCT.get(ch, ch)
 
 

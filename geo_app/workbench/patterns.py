@@ -5,7 +5,9 @@
 - *local products and brands*: a quoted name that starts with a plan place (“临泽小枣”,
   “肃南鹿产品”), a geographical-indication product or a local breed;
 - *protection of a named natural feature*: 祁连山生态系统保护与综合治理, 黑河湿地生态环境修复 —
-  a reference feature of ``data/reference`` followed by a protection word.
+  a reference feature of ``data/reference`` followed by a protection word;
+- *towns to be built up*: 碌曲县郎木寺镇 — a plan county followed by a town (镇/乡) name, in a
+  sentence about building characteristic or key towns.
 
 Each returns ``(name, name span, category, quote span)`` tuples for ``draft`` to complete.
 """
@@ -63,6 +65,29 @@ def protected_features(text: str, sent_start: int, sent_end: int, feature_names)
         )
         for m in pattern.finditer(text, sent_start, sent_end):
             out.append((m.group(0), m.span(), "ecology", _clause_around(text, m.start(), sent_start, sent_end)))
+    return out
+
+
+_TOWN = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:镇|乡)(?=[、，。；和与及等\d]|$)")
+_TOWN_SENTENCE = re.compile(r"(?:小镇|特色镇|重点镇|中心镇|集镇|城镇).*|.*(?:小镇|特色镇|重点镇|中心镇|集镇)")
+_BUILD = re.compile(r"建设|培育|打造|创建|发展|提升")
+
+
+def towns(text: str, sent_start: int, sent_end: int, county_ends: list[int]) -> list[Found]:
+    """<county><town>镇/乡 in a sentence about building towns: 碌曲县郎木寺镇, 玛曲县阿万仓乡."""
+    sentence = text[sent_start:sent_end]
+    if not (_TOWN_SENTENCE.search(sentence) and _BUILD.search(sentence)):
+        return []
+    category = "scenic_cultural" if re.search(r"旅游|风情|文化|景区", sentence) else "development_zone"
+    out: list[Found] = []
+    for end in county_ends:
+        m = _TOWN.match(text, end, sent_end)
+        if m:
+            start = max(text.rfind(c, sent_start, end) for c in "、，：；") + 1
+            start = max(start, sent_start)
+            out.append(
+                (text[start : m.end()], (start, m.end()), category, _clause_around(text, end, sent_start, sent_end))
+            )
     return out
 
 

@@ -124,6 +124,7 @@ def generic(name: str, head: str) -> bool:
     body = name[: len(name) - len(head)] if name.endswith(head) else name
     body = re.sub(r"[“”、和与及的（）]", "", body)
     body = re.sub(r"^[\u4e00-\u9fff]{1,3}型(?=.)", "", body)  # 节水型工业园区: a kind of park
+    body = re.sub(r"(?:[1-5]A|A{2,5})级(?:以上)?", "", body)  # 国家5A级景区: a grade
     for g in rules.GRADE_WORDS:
         if body.startswith(g):
             body = body[len(g) :]

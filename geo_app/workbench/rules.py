@@ -21,6 +21,13 @@ HEADS: list[tuple[str, str, bool]] = [
     ("发展带", "industrial_belt", False),
     ("产业走廊", "industrial_belt", False),
     ("经济走廊", "industrial_belt", False),
+    ("游览带", "scenic_cultural", False),
+    ("旅游带", "scenic_cultural", False),
+    ("风光带", "scenic_cultural", False),
+    ("景观带", "scenic_cultural", False),
+    ("生态带", "ecology", False),
+    ("文化带", "scenic_cultural", False),
+    ("廊道", "industrial_belt", False),
     # clusters
     ("产业集群", "industry_cluster", False),
     ("创新集群", "industry_cluster", False),
@@ -53,6 +60,10 @@ HEADS: list[tuple[str, str, bool]] = [
     # bases
     ("基地", "production_base", False),
     ("繁育体系", "production_base", False),
+    ("种植区", "production_base", False),
+    ("养殖区", "production_base", False),
+    ("主产区", "production_base", False),
+    ("优势区", "production_base", False),
     # reserves, wetlands, water
     ("自然保护区", "ecology", False),
     ("保护区", "ecology", False),
@@ -71,6 +82,8 @@ HEADS: list[tuple[str, str, bool]] = [
     ("纪念馆", "scenic_cultural", True),
     ("博物馆", "scenic_cultural", True),
     ("旅游品牌", "scenic_cultural", False),
+    ("特色小镇", "scenic_cultural", True),
+    ("小镇", "scenic_cultural", True),
     ("非物质文化遗产", "scenic_cultural", False),
     # programmes and industries: heads only in the forms ``accept_head`` allows
     ("产业", "industrial_belt", False),
@@ -126,7 +139,7 @@ BOUNDARY_WORDS = sorted(
     共建 参与 承接 带动 辐射 挖掘 着力 积极 大力 全力 努力 加大 深化 聚焦 立足 结合
     突出 瞄准 扶持 鼓励 引导 指导 完成 启动 提高 继续 逐步 持续 全面 深入 进一步 主动
     力争 尽快 统筹 引领 支撑 先后 已经 已 还 并 及时 加速 着眼 面向 通过 按照
-    根据 认定 备案 选派 健全 把 将 以 在 为 于 被
+    根据 认定 备案 选派 健全 其中 包括 把 将 以 在 为 于 被
     """.split(),  # noqa: SIM905
     key=len,
     reverse=True,
@@ -160,7 +173,9 @@ INSTITUTION_HEADS = ("大学", "学院", "职业学院", "研究院", "研究所
 BUILD_VERBS = re.compile(r"建设|筹建|新建|组建|成立|创建|争创|打造|设立|建立|依托|提升|挂牌")
 
 #: A name opening with a count is a number of things, not one (四个省列园区, 两大平台).
-COUNTED = re.compile(r"^[一二三四五六七八九十两几数多\d]+[个家所座大批类项]")
+COUNTED = re.compile(r"^[一二三四五六七八九十两几数多\d]+[个家所座大批类项条]")
+#: ... or a number just before its head (甘肃藏区4景区).
+COUNTED_HEAD = re.compile(r"\d+[个家所座处条]?$")
 
 #: Words that join two items: a boundary only when the text before them ends an item.
 COORDINATORS = ("以及", "和", "与", "及", "、", "或")
