@@ -37,7 +37,6 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from geo_app import boundaries  # noqa: E402
 from geo_app.workbench.draft import DraftItem, draft_plan  # noqa: E402
 from geo_app.workbench.gazetteer import build_gazetteer  # noqa: E402
 
