@@ -188,22 +188,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_draft(args: argparse.Namespace) -> int:
     from geo_app.workbench.workflow import draft_file
 
-    out = _out_path(args.out, args.force)
-    try:
-        result = draft_file(
-            args.plan_file,
-            plan_id=args.plan_id,
-            regions=_split(args.region),
-            out=out,
-            text_out=args.text_out,
-            force=args.force,
-            title_zh=args.title_zh,
-            title_en=args.title_en,
-            issuer_zh=args.issuer_zh,
-            issued=args.issued,
-        )
-    except OSError as exc:  # an existing saved text, an unwritable folder
-        raise UserError(str(exc)) from exc
+    result = draft_file(
+        args.plan_file,
+        plan_id=args.plan_id,
+        regions=_split(args.region),
+        out=_out_path(args.out, args.force),
+        text_out=args.text_out,
+        force=args.force,
+        title_zh=args.title_zh,
+        title_en=args.title_en,
+        issuer_zh=args.issuer_zh,
+        issued=args.issued,
+    )
     print(result.summary())
     return 0
 

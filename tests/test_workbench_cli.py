@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from geo_app.cli import main
+from geo_app.fileio import OutputPathError
 from geo_app.workbench import catalog_writer
 
 PLAN = """临夏州“十四五”示范规划
@@ -153,8 +154,21 @@ def test_catalog_yaml_round_trips_and_reads_like_the_hand_made_files():
 def test_write_atomic_refuses_to_overwrite_and_leaves_no_temp_files(tmp_path):
     path = tmp_path / "x.yaml"
     catalog_writer.write_atomic(path, "a: 1\n")
-    with pytest.raises(FileExistsError):
+    with pytest.raises(OutputPathError, match="exists"):
         catalog_writer.write_atomic(path, "a: 2\n")
     catalog_writer.write_atomic(path, "a: 3\n", force=True)
     assert path.read_text(encoding="utf-8") == "a: 3\n"
     assert [p.name for p in tmp_path.iterdir()] == ["x.yaml"]
+
+
+def test_drafts_of_the_built_in_plans_pass_check(tmp_path):
+    from geo_app import catalog
+    from geo_app.paths import PLANS_DIR
+
+    for plan_id, text, region in (("lx", "linxia_2022.txt", "622900"), ("zy", "zhangye_2021.txt", "620700")):
+        out = tmp_path / f"{plan_id}.yaml"
+        assert main(["draft", str(PLANS_DIR / text), "--plan-id", plan_id, "--region", region, "--out", str(out)]) == 0
+    cat = catalog.load_catalog(tmp_path)  # strict: raises CatalogError listing every problem
+    assert set(cat.plans) == {"lx", "zy"}
+    assert len(cat.features) > 100
+    assert {f.review for f in cat.features} == {"draft"}

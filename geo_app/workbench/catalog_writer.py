@@ -1,22 +1,22 @@
 """Write a draft as a layer catalog file (layers/SCHEMA.md): a plan header and its features.
 
 The YAML reads like the hand-made catalogs: keys in schema order, county lists and
-coordinates on one line, long texts as folded blocks. ``write_catalog`` is the one function
-that writes the file: to a temporary file in the same folder, flushed and fsynced, then moved
-over the target with ``os.replace`` so a reader never sees half a file (``write_atomic``).
+coordinates on one line, long texts as folded blocks. ``write_atomic`` is the one function that
+writes a file: the output path is checked (``fileio.check_output_path``: an existing file only
+with ``force``), then ``fileio.atomic_write_text`` writes a temporary file in the same folder,
+fsyncs it and renames it over the target, so a reader never sees half a file.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from geo_app import boundaries, names
+from geo_app.fileio import atomic_write_text, check_output_path
 
 FEATURE_KEYS = (
     "id", "name_zh", "name_en", "category", "section", "quote", "counties", "status", "location",
@@ -143,18 +143,6 @@ def write_catalog(path: str | Path, header: dict[str, Any], features: list[dict[
 
 
 def write_atomic(path: str | Path, text: str, force: bool = False) -> Path:
-    """Write ``text`` to ``path`` atomically (temp file, fsync, os.replace); refuse to overwrite unless ``force``."""
-    path = Path(path)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} exists; pass --force to overwrite it")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write ``text`` to ``path`` atomically; an existing file is replaced only with ``force``
+    (``fileio.OutputPathError`` otherwise: one line naming the file)."""
+    return atomic_write_text(check_output_path(path, force), text)

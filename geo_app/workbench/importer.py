@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo_app.fileio import FileProblem, decode_text
+
 SUFFIXES = (".txt", ".docx", ".pdf")
 #: A page with fewer letters or CJK characters than this is counted as having no text.
 MIN_CHARS_PER_PAGE = 20
@@ -20,7 +22,15 @@ _CONTENT = re.compile(r"[\w\u3400-\u9fff]")
 
 
 class DocumentError(ValueError):
-    """A plan document that cannot be read; the message names the file, in Chinese and English."""
+    """A plan document that cannot be read. ``str()`` names the file in Chinese and English on one
+    line (the CLI); ``text(lang)`` gives one language (the app)."""
+
+    def __init__(self, path: Path, zh: str, en: str):
+        self.path, self.zh, self.en = path, zh, en
+        super().__init__(f"{path}: {zh} / {en}")
+
+    def text(self, lang: str = "en") -> str:
+        return f"{self.path}: {self.zh if lang == 'zh' else self.en}"
 
 
 @dataclass(frozen=True)
@@ -35,31 +45,32 @@ class ImportedText:
 
 
 def _error(path: Path, zh: str, en: str) -> DocumentError:
-    return DocumentError(f"{path}: {zh} / {en}")
-
-
-def decode_text(data: bytes, path: Path) -> tuple[str, str]:
-    """Decode plain-text bytes: UTF-8, UTF-16 (with BOM), then GB18030 (a superset of GBK)."""
-    bom16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
-    candidates = ["utf-16"] if bom16 else ["utf-8-sig", "gb18030"]
-    for enc in candidates:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" not in text:
-            return text, ("utf-8" if enc == "utf-8-sig" else enc)
-    raise _error(
-        path,
-        "无法识别文本编码（支持 UTF-8、UTF-16、GBK/GB18030），请另存为 UTF-8 文本",
-        "cannot decode the text (UTF-8, UTF-16 or GBK/GB18030 expected); save it as UTF-8",
-    )
+    return DocumentError(path, zh, en)
 
 
 def read_txt(path: Path) -> ImportedText:
-    """A plain-text plan, any of the encodings Chinese offices use."""
-    text, enc = decode_text(path.read_bytes(), path)
-    return ImportedText(text=text.replace("\r\n", "\n").replace("\r", "\n"), path=path, kind="txt", encoding=enc)
+    """A plain-text plan in any encoding Chinese offices use: the project's one decoding rule
+    (``fileio.decode_text``: a byte-order mark, else UTF-8, else GBK)."""
+    data = path.read_bytes()
+    try:
+        text = decode_text(data, str(path))
+    except FileProblem as exc:
+        raise _error(
+            path,
+            "无法识别文本编码（支持 UTF-8、UTF-16、GBK），请另存为 UTF-8 文本",
+            "cannot decode the text (UTF-8, UTF-16 or GBK expected); save it as UTF-8",
+        ) from exc
+    utf8 = not data.startswith((b"\xff\xfe", b"\xfe\xff")) and _is_utf8(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return ImportedText(text=text, path=path, kind="txt", encoding="utf-8" if utf8 else "other")
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _docx_blocks(doc) -> list[str]:

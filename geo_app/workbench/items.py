@@ -73,8 +73,8 @@ def _heads_in_clause(text: str, sent: Sentence, c0: int, c1: int) -> list[_Found
         head, hs, he = m.group(0), m.start(), m.end()
         if reading.in_quotes(text, sent.start, hs) or not reading.head_follows_ok(text, head, hs, he, c1):
             continue
-        if head == "工程" and text[hs - 1 : hs] != "”":
-            continue  # a programme is an item only as a quoted count label: “四个百万”工程
+        if head in rules.LABELLED_HEADS and text[hs - 1 : hs] != "”":
+            continue  # a programme or a city title is an item only after a quoted label: “四个百万”工程
         if _COUNT_BEFORE.search(text, c0, hs):
             continue  # "…基地两大平台": the head counts the items before it
         start, stop = reading.name_start(text, c0, hs, head)
@@ -295,10 +295,9 @@ def _raw_items(ctx: Context, sent: Sentence) -> list[tuple[int, _Found]]:
 def _make(ctx: Context, sent: Sentence, f: _Found, name: str, span, quote_span, category: str) -> DraftItem:
     head = f.head.lstrip("=")
     role = f.head.startswith("=")
-    _, site = rules.HEAD_INFO[head]
     if category != "county_designation":
         category = rules.refine_category(name, head, category)
-    return DraftItem(name, "" if role else head, category, site, span, quote_span, sent.section)
+    return DraftItem(name, "" if role else head, category, rules.site_like(category), span, quote_span, sent.section)
 
 
 def items_in_sentence(ctx: Context, sent: Sentence, topic: str = "") -> list[DraftItem]:
@@ -338,6 +337,7 @@ def _pattern_items(ctx: Context, sent: Sentence, topic: str, found: list[DraftIt
     """Items of the head-less patterns, where they do not repeat an item already found."""
     text, a, b = ctx.text, sent.start, sent.end
     hits = patterns.quoted_products(text, a, b, ctx.place_at)
+    hits += patterns.counted_lists(text, a, b)
     counties = [m for m in ctx.mentions_in(a, b) if m.place and m.place.in_region and m.place.level == "county"]
     hits += patterns.towns(text, a, b, [m.end for m in counties])
     hits += patterns.protected_features(text, a, b, [n for n in ctx.reference_names if len(n) >= 2])
@@ -347,8 +347,7 @@ def _pattern_items(ctx: Context, sent: Sentence, topic: str, found: list[DraftIt
     for name, span, category, quote_span in hits:
         if any(it.name_span[0] <= span[0] < it.name_span[1] for it in found + out):
             continue
-        site = category in ("scenic_cultural", "development_zone")  # a town stands in at its county seat
-        item = DraftItem(name, "", category, site, span, quote_span, sent.section)
+        item = DraftItem(name, "", category, rules.site_like(category), span, quote_span, sent.section)
         _places(ctx, item, [])
         item.status = _status(ctx, item, sent.past)
         out.append(item)

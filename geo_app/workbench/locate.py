@@ -214,7 +214,7 @@ def locate_item(item, gazetteer, text: str) -> None:
 
 
 #: Site-like heads that are often not a place at all (an online platform): never a stand-in by name alone.
-VIRTUAL_HEADS = ("平台", "联合体")
+VIRTUAL_HEADS = ("平台", "联合体", "创新联盟", "战略联盟", "产业联盟")
 
 
 def seat_county(prefecture, gazetteer):
@@ -247,16 +247,16 @@ def city_seat_of(name: str, gazetteer):
 
 
 def _city_stand_in(item, prefecture, county, seat: dict) -> None:
-    item.counties = [county.adcode]
+    """A stand-in at the prefecture seat; ``counties`` stays empty: the plan does not name the county."""
     _stand_in(item, county.name_zh, seat)
     item.location_source_zh = (
         f"草稿：规划只以{prefecture.name_zh}命名该设施，具体地点未知；点位放在州（市）政府驻地{county.name_zh}"
-        f"的城区（{seat['source']}），待审核。"
+        f"的城区（{seat['source']}），待审核。规划未点名县区，故 counties 为空。"
     )
     item.location_source = (
         f"Draft: the plan names this facility after {prefecture.name_zh} only; the site is unknown, so the "
         f"point stands in the seat of the prefecture government, {county.name_zh} ({seat['source']}), "
-        "until a reviewer places it."
+        "until a reviewer places it. The plan names no county, so counties is empty."
     )
 
 

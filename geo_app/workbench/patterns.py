@@ -7,7 +7,9 @@
 - *protection of a named natural feature*: 祁连山生态系统保护与综合治理, 黑河湿地生态环境修复 —
   a reference feature of ``data/reference`` followed by a protection word;
 - *towns to be built up*: 碌曲县郎木寺镇 — a plan county followed by a town (镇/乡) name, in a
-  sentence about building characteristic or key towns.
+  sentence about building characteristic or key towns;
+- *a counted list*: 文化旅游、特色种植业、畜牧产业…“五个百亿级产业” — each element of a list followed
+  by a quoted count label (“N个…”) naming industries, programmes or bases is an item.
 
 Each returns ``(name, name span, category, quote span)`` tuples for ``draft`` to complete.
 """
@@ -23,7 +25,7 @@ _TOPIC_VERB = re.compile(r"^(?:加快|推动|推进|加强|促进|支持|大力|
 _TOPIC_TAIL = re.compile(r"(?:创新发展|发展|建设)?[。；]?$")
 _QUOTED = re.compile(r"“([^“”]{2,6})”")
 _NOT_PRODUCT = re.compile(r"规划|行动|计划|工程|战略|十[一二三四五]五|一带一路|百亿|千亿|百万|双创|品牌")
-_PROTECT = r"(?:保护|治理|修复|恢复|涵养)"
+_PROTECT = r"(?:保护|治理|修复|恢复|涵养)(?:[与和及、](?:保护|治理|修复|恢复|涵养|监测|利用))*"
 
 
 def focus_areas(text: str, sent_start: int, sent_end: int, topic: str, county_spans) -> list[Found]:
@@ -88,6 +90,29 @@ def towns(text: str, sent_start: int, sent_end: int, county_ends: list[int]) -> 
             out.append(
                 (text[start : m.end()], (start, m.end()), category, _clause_around(text, end, sent_start, sent_end))
             )
+    return out
+
+
+_COUNTED_LIST = re.compile(
+    r"((?:[^，。；：、“”]{2,14}、)+[^，。；：、“”]{2,14})“[一二三四五六七八九十两几]+[个大项]([^”]{1,10})”"
+)
+_LABEL_HEAD = re.compile(r"产业|集群|工程|基地|园区")
+
+
+def counted_lists(text: str, sent_start: int, sent_end: int) -> list[Found]:
+    """A list before a quoted count label (…、临夏美食产业“五个百亿级产业”): one item per element."""
+    out: list[Found] = []
+    for m in _COUNTED_LIST.finditer(text, sent_start, sent_end):
+        label = m.group(2)
+        if not _LABEL_HEAD.search(label) or _LABEL_HEAD.search(text[m.end() : m.end() + 2]):
+            continue  # a label followed by its own head (“四个百亿元”农业产业集群) is split by items
+        lead = re.match(r"(?:按照|围绕|加快|推进|发展|培育|打造|建设|实施|加大)+", m.group(1))
+        pos = m.start(1) + (lead.end() if lead else 0)
+        category = "production_base" if re.search(r"工程|基地", label) else "industry_cluster"
+        quote = _clause_around(text, m.start(), sent_start, sent_end)
+        for element in text[pos : m.end(1)].split("、"):
+            out.append((f"{element}（{label}）", (pos, pos + len(element)), category, quote))
+            pos += len(element) + 1
     return out
 
 

@@ -9,6 +9,7 @@ a list separator after a complete item. Status words are read next to the name.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 #: (head word, category, site-like). Longest heads are tried first; the category may be
 #: refined from the whole name (see ``refine_category``). Site-like items with one county
@@ -99,6 +100,9 @@ HEADS: list[tuple[str, str, bool]] = [
     ("中心", "research_platform", True),
     ("平台", "research_platform", True),
     ("联合体", "research_platform", False),
+    ("创新联盟", "research_platform", False),
+    ("战略联盟", "research_platform", False),
+    ("产业联盟", "research_platform", False),
     ("资源库", "research_platform", True),
     ("大市场", "research_platform", True),
     ("孵化器", "research_platform", True),
@@ -116,6 +120,7 @@ HEADS: list[tuple[str, str, bool]] = [
     ("示范县", "county_designation", False),
     ("试点县", "county_designation", False),
     ("示范市", "county_designation", False),
+    ("城市", "county_designation", False),  # only as “零碳”城市, “无废城市” (see items._heads_in_clause)
 ]
 HEADS.sort(key=lambda h: -len(h[0]))
 HEAD_RE = re.compile("|".join(re.escape(h) for h, _, _ in HEADS))
@@ -123,6 +128,9 @@ HEAD_INFO = {h: (cat, site) for h, cat, site in HEADS}
 
 #: A head followed by one of these is part of a longer word, not the end of a name
 #: (基地城市, 园区企业, 中心城区, 平台公司, 集群化).
+#: Heads that are items only right after a quoted label: “四个百万”工程, “零碳”城市.
+LABELLED_HEADS = ("工程", "城市")
+
 HEAD_CONTINUES = (
     "城市", "城区", "企业", "公司", "化", "型", "内", "外", "建设者", "经济", "管理", "大数据", "数据", "信息", "龙头",
 )  # fmt: skip
@@ -158,7 +166,7 @@ ROLE_MARKERS = ("建设为", "建设成为", "打造成为", "打造成", "打�
 #: After these the phrase is a designation of the subject (甘州区被批复为国家级双创示范区).
 DESIGNATION_MARKERS = ("被批复为", "批复为", "被认定为", "认定为", "被评为", "评为", "被列为", "列为", "获批", "申报为")
 #: Heads that are titles a place earns: a generic name is still an item (国家知识产权示范城市).
-DESIGNATION_HEADS = ("创新型县", "创新型城市", "示范城市", "试点城市", "基地城市", "示范县", "试点县", "示范市")
+DESIGNATION_HEADS = ("创新型县", "创新型城市", "示范城市", "试点城市", "基地城市", "示范县", "试点县", "示范市", "城市")
 #: Verbs whose object may be a title the region aims for (打造国家级高新技术产业开发区).
 TARGET_VERBS = ("争创", "创建", "打造", "申报", "申报为")
 #: A 的-phrase describing what a thing has (具有中试能力的…) is not part of its name.
@@ -261,6 +269,24 @@ HEAD_EN: dict[str, str] = {
     "试点县": "pilot county", "示范市": "demonstration city", "产业": "industry", "工程": "programme",
 }  # fmt: skip
 GRADE_EN = {"国家级": "National", "国家": "National", "全国": "National", "省级": "Provincial", "市级": "Municipal"}
+
+
+#: Used when layers/styles.yaml has no ``site_like`` flags.
+SITE_LIKE_DEFAULT = ("development_zone", "agri_park", "ecology", "scenic_cultural", "research_platform")
+
+
+@cache
+def site_like(category: str) -> bool:
+    """True for categories whose items are places inside a county (``site_like`` in styles.yaml)."""
+    from geo_app.catalog import load_styles
+
+    try:
+        flags = {k: v.get("site_like") for k, v in load_styles()["categories"].items()}
+    except (OSError, ValueError):
+        flags = {}
+    if category in flags and flags[category] is not None:
+        return bool(flags[category])
+    return category in SITE_LIKE_DEFAULT
 
 
 def refine_category(name: str, head: str, category: str) -> str:

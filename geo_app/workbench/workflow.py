@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo_app.fileio import check_output_path
 from geo_app.paths import PLANS_DIR, ROOT
 from geo_app.workbench import catalog_writer
 from geo_app.workbench.draft import Draft, draft_plan
@@ -56,14 +57,9 @@ def _text_of_record(plan_file: Path, text: str, kind: str, encoding: str | None,
     if kind == "txt" and encoding == "utf-8" and inside and not text_out:
         return plan_file.resolve(), False
     target = Path(text_out) if text_out else PLANS_DIR / f"{plan_id}.txt"
-    if target.exists():
-        if target.read_text(encoding="utf-8", errors="replace") == text:
-            return target, False
-        if not force:
-            raise FileExistsError(f"{target} exists with other text; pass --force or choose --text-out")
-    if not target.parent.is_dir():
-        raise FileNotFoundError(f"folder {target.parent} does not exist")
-    catalog_writer.write_atomic(target, text, force=True)
+    if target.is_file() and target.read_text(encoding="utf-8", errors="replace") == text:
+        return target, False  # the same text was saved before
+    catalog_writer.write_atomic(target, text, force=force)  # another text there: only with --force
     return target, True
 
 
@@ -73,11 +69,7 @@ def draft_file(plan_file: str | Path, plan_id: str, regions: list[str], out: str
     started = time.perf_counter()
     if not PLAN_ID.match(plan_id):
         raise ValueError(f"plan id {plan_id!r}: use lowercase ASCII letters, digits and '-' (e.g. linxia-2022)")
-    out = Path(out)
-    if out.exists() and not force:
-        raise FileExistsError(f"{out} exists; pass --force to overwrite it")
-    if not out.parent.is_dir():
-        raise FileNotFoundError(f"folder {out.parent} does not exist")
+    out = check_output_path(out, force)
     doc = read_document(plan_file)
     draft = draft_plan(doc.text, regions, plan_id)
     text_path, written = _text_of_record(Path(plan_file), doc.text, doc.kind, doc.encoding, plan_id, text_out, force)
