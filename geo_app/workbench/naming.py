@@ -39,7 +39,8 @@ def assign_ids(items, plan_id: str) -> None:
 
 
 def _pinyin_words(text: str) -> str:
-    out = " ".join(w.capitalize() for w in lazy_pinyin(text, style=Style.NORMAL, errors="ignore") if w.strip())
+    words = lazy_pinyin(text, style=Style.NORMAL, errors="ignore", v_to_u=True)
+    out = " ".join(w.capitalize() for w in words if w.strip())
     return out.strip()
 
 
