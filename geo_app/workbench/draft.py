@@ -112,8 +112,8 @@ def _notes(item: DraftItem, gazetteer: Gazetteer) -> None:
     zh: list[str] = [item.note_zh] if item.note_zh else []
     for stem in item.ambiguous:
         options = "、".join(p.name_zh for p in gazetteer.ambiguous.get(stem, ()))
-        en.append(f"{stem} may mean {options}; read as the plan region, not a county.")
-        zh.append(f"“{stem}”可指{options}，暂按规划区域理解，未归入具体县。")
+        en.append(f"{stem} may mean {options}; read as the plan region (or its prefecture), not a county.")
+        zh.append(f"“{stem}”可指{options}，暂按规划区域（或该州市）理解，未归入具体县。")
     if item.mentions_elsewhere:
         en.append(f"Also named in {item.mentions_elsewhere} other sentence(s).")
         zh.append(f"另有{item.mentions_elsewhere}处提及。")

@@ -157,7 +157,7 @@ BOUNDARY_WORDS = sorted(
 #: boundary, but dropped when a name starts with them.
 LEADING_VERBS = ("培育", "发展", "推广", "利用", "重点", "开发", "实施", "示范", "探索", "加快", "支持", "对")
 #: Counts that lead a name and are dropped (建设一批X基地, 作为第一批…遗产).
-QUANTIFIERS = ("第一批", "首批", "一批", "一系列", "一个", "若干", "多个", "了")
+QUANTIFIERS = ("第一批", "首批", "一大批", "一批", "一系列", "一个", "若干", "多个", "新一轮", "了")
 
 #: After these the phrase is a role the subject is to play, not a new item
 #: (将…园区建设为推广新技术高地、试验新品种基地).
