@@ -185,6 +185,25 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_draft(args: argparse.Namespace) -> int:
+    from geo_app.workbench.workflow import draft_file
+
+    result = draft_file(
+        args.plan_file,
+        plan_id=args.plan_id,
+        regions=_split(args.region),
+        out=_out_path(args.out, args.force),
+        text_out=args.text_out,
+        force=args.force,
+        title_zh=args.title_zh,
+        title_en=args.title_en,
+        issuer_zh=args.issuer_zh,
+        issued=args.issued,
+    )
+    print(result.summary())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo_app",
@@ -309,6 +328,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", default="zh", help="zh (default) or en")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_deck)
+
+    p = sub.add_parser(
+        "draft", help="propose a draft layer catalog from a plan document (.txt, .docx or text-layer .pdf)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Read a plan document and propose every place-bound item (belts, clusters, parks and zones, "
+                    "bases, reserves, scenic sites, platforms, county designations) with its verbatim quote, "
+                    "category, counties, status and location kind. Offline: rules and the boundary gazetteer. "
+                    "Every feature is written with review: draft.",
+        epilog="""examples:
+  python -m geo_app draft data/plans/linxia_2022.txt --plan-id lx --region 622900 --out layers/lx.yaml
+  python -m geo_app draft plan.docx --plan-id dingxi --region 621100 --title-zh 定西市规划 --out layers/dingxi.yaml
+A document that is not a UTF-8 .txt inside data/plans/ is first saved there as data/plans/<ID>.txt
+(or --text-out), because every quote is checked against that text.""")
+    p.add_argument("plan_file", metavar="PLAN_FILE", help="the plan: .txt (UTF-8, UTF-16 or GBK), .docx or .pdf")
+    p.add_argument("--plan-id", required=True, help="short ASCII id [a-z0-9-], the prefix of every feature id")
+    p.add_argument("--region", required=True, metavar="ADCODES",
+                   help="comma list of the plan's regions: adcodes or names (province, prefecture or county)")
+    p.add_argument("--title-zh", help="plan title (default: read from the text)")
+    p.add_argument("--title-en", help="English title (default: a placeholder to translate)")
+    p.add_argument("--issuer-zh", help="issuing office (default: read from the text)")
+    p.add_argument("--issued", help="issue date YYYY-MM-DD (default: read from the text)")
+    p.add_argument("--out", required=True, help="the catalog file to write, e.g. layers/<ID>.yaml")
+    p.add_argument("--text-out", help="where to save the plan text (default: data/plans/<ID>.txt when needed)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --out (and saved text)")
+    p.set_defaults(func=cmd_draft)
     return parser  # fmt: skip
 
 
