@@ -15,20 +15,35 @@ import streamlit as st
 
 from app import map_component
 from geo_app import boundaries, scenes, search
-from geo_app.mapdata import MapData, load_map_data
+from geo_app.mapdata import MapData, inputs_key, load_map_data
 from geo_app.web import assets, groups, layers, topo
 from geo_app.web.spec import MapSpec
 
 
-@st.cache_resource(show_spinner="正在加载规划图层… Loading plan layers…")
-def get_data() -> MapData:
+@st.cache_resource(show_spinner="正在加载规划图层… Loading plan layers…", max_entries=2)
+def _data(key: str) -> MapData:
     return load_map_data(strict=False)
 
 
-@st.cache_resource(show_spinner=False)
+def get_data() -> MapData:
+    """The map data of the catalog as it is on disk now: a saved edit (workbench) is picked up on the
+    next run, and every cached group below is keyed by the data version through ``data_version``."""
+    return _data(data_version())
+
+
+def data_version() -> str:
+    """Content hash of the pipeline's inputs (cheap: reads a few hundred KB of text)."""
+    return inputs_key()
+
+
 def base_parts() -> map_component.MapParts:
     """The constant base map: the same for every setting, so the map never re-mounts."""
-    data = get_data()
+    return _base_parts(data_version())
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _base_parts(version: str) -> map_component.MapParts:
+    data = _data(version)
     sources = {layers.source_key(MapSpec(basemap=b)): topo.topology_url(data, d)
                for b, d in (("offline", "WGS84"), ("amap", "GCJ02"))}  # fmt: skip
     m = layers.base_map(data, MapSpec(mode="app"), sources)
@@ -37,39 +52,44 @@ def base_parts() -> map_component.MapParts:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)
-def group_js(name: str, spec: MapSpec) -> str:
+def group_js(version: str, name: str, spec: MapSpec) -> str:
     """The rendered JS of one group (``spec`` already reduced to what the group reads)."""
-    data = get_data()
+    data = _data(version)
     fg = groups.build(data, name, spec)
     assets.localize_map(fg, assets.STREAMLIT_BASE_URL)
-    slot = groups.SLOTS[name] if name in groups.SLOTS else groups.FIRST_LAYER_SLOT + layers.layer_keys(data).index(name.split(":", 1)[1])
+    slot = (
+        groups.SLOTS[name]
+        if name in groups.SLOTS
+        else groups.FIRST_LAYER_SLOT + layers.layer_keys(data).index(name.split(":", 1)[1])
+    )
     return map_component.render_layer(fg, slot=slot)
 
 
 def groups_js(spec: MapSpec, ctx: tuple[int, ...]) -> list[str]:
     """Every group of the map for ``spec``, from the cache, in drawing order."""
-    data = get_data()
-    out = [group_js(n, groups.reduced(spec, n)) for n in ("tiles", "orientation", "reference")]
+    version = data_version()
+    data = _data(version)
+    out = [group_js(version, n, groups.reduced(spec, n)) for n in ("tiles", "orientation", "reference")]
     if ctx:
         out.append(context_js(ctx, layers.datum(spec), spec.lang))
-    out.append(group_js("counties", groups.reduced(spec, "counties")))
+    out.append(group_js(version, "counties", groups.reduced(spec, "counties")))
     for key in layers.layer_keys(data):
         if key.split(":")[0] in (spec.plans or data.catalog.plans) and (
             spec.visible_layers is None or key in spec.visible_layers
         ):
             name = "layer:" + key
             red = replace(groups.reduced(spec, name), highlight=groups.layer_highlight(data, key, spec.highlight))
-            out.append(group_js(name, red))
-    out += [group_js(n, groups.reduced(spec, n)) for n in ("badges", "selection")]
-    out.append(labels_js(spec, ctx))
+            out.append(group_js(version, name, red))
+    out += [group_js(version, n, groups.reduced(spec, n)) for n in ("badges", "selection")]
+    out.append(labels_js(version, spec, ctx))
     return out
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def labels_js(spec: MapSpec, ctx: tuple[int, ...]) -> str:
+def labels_js(version: str, spec: MapSpec, ctx: tuple[int, ...]) -> str:
     from geo_app.web.label_layer import labels_group
 
-    data = get_data()
+    data = _data(version)
     frame = context_frame(ctx) if ctx else None
     fg = labels_group(data, groups.reduced(spec, "labels"), frame)
     return map_component.render_layer(fg, slot=groups.SLOTS["labels"])
@@ -103,13 +123,17 @@ def resolve_context(queries: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[st
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
+def _search_index(version: str, lang: str, plans: tuple[str, ...] | None) -> pd.DataFrame:
+    return search.search_index(_data(version), lang, plans)
+
+
 def search_index(lang: str, plans: tuple[str, ...] | None) -> pd.DataFrame:
-    return search.search_index(get_data(), lang, plans)
+    return _search_index(data_version(), lang, plans)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _decks(folder: str, stamp: tuple) -> dict[str, scenes.Deck]:
-    data = get_data()
+def _decks(version: str, folder: str, stamp: tuple) -> dict[str, scenes.Deck]:
+    data = _data(version)
     return scenes.load_decks(layers.layer_keys(data), set(data.features["id"]), Path(folder))
 
 
@@ -119,4 +143,4 @@ def decks_now() -> dict[str, scenes.Deck]:
 
     folder = scenes_dir()
     stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
-    return _decks(str(folder), stamp)
+    return _decks(data_version(), str(folder), stamp)

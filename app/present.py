@@ -185,7 +185,9 @@ def presenter_view(decks: dict, deck_id: str, idx: int, lang: str) -> None:
         st.markdown(f"**{html_text(t('notes', lang))}**", unsafe_allow_html=True)
         st.markdown(f"<div class='pm-notes'>{html_text(scene.notes(lang) or '—')}</div>", unsafe_allow_html=True)
     with c2:
-        st.markdown(f"<div class='pm-timer'>00:00</div><div>{html_text(t('elapsed', lang))}</div>", unsafe_allow_html=True)
+        st.markdown(
+            f"<div class='pm-timer'>00:00</div><div>{html_text(t('elapsed', lang))}</div>", unsafe_allow_html=True
+        )
         label = f"{t('next', lang)}：" if lang == "zh" else f"{t('next', lang)}: "
         st.markdown(f"<div class='pm-next'>{html_text(label)}{html_text(nxt.title(lang) if nxt else '—')}</div>",
                     unsafe_allow_html=True)  # fmt: skip

@@ -12,12 +12,12 @@ import folium
 import geopandas as gpd
 import shapely
 import streamlit_folium as sf
+from geo_app.urlsync import UrlSync
 
 from bench.common import ROOT, Row, Section, Target, fmt_bytes, fmt_s, patched, ratio, vendored_size
-from geo_app.web import assets, mapview
 from geo_app.boundaries import CHINA_ALBERS
 from geo_app.mapdata import MapData
-from geo_app.urlsync import UrlSync
+from geo_app.web import assets, mapview
 
 APP = ROOT / "streamlit_app.py"
 STRING_ARGS = ("script", "header", "html", "feature_group", "layer_control")

@@ -89,8 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     started, t0 = datetime.now(), time.perf_counter()
     machine = machine_info()
 
-    from geo_app.mapdata import load_map_data
     from geo_app.mapview import COUNTY_LINE, MapSpec, shown_counties
+
+    from geo_app.mapdata import load_map_data
 
     data = load_map_data()
     n_counties = len(shown_counties(data, MapSpec()))

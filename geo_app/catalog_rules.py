@@ -239,7 +239,9 @@ class FeatureChecker:
             return
         recipe = geom.get("recipe")
         if recipe not in KIND_RECIPES[kind]:
-            bad("geometry.recipe", f"recipe {recipe!r} cannot draw a {kind} item; use {' or '.join(KIND_RECIPES[kind])}")
+            bad(
+                "geometry.recipe", f"recipe {recipe!r} cannot draw a {kind} item; use {' or '.join(KIND_RECIPES[kind])}"
+            )
             return
         if kind in NEEDS_SOURCE and not isinstance(raw.get("location_source"), str):
             bad("location_source", f"required for a {kind} item: say where the location comes from")

@@ -34,7 +34,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "section": {"zh": "章节", "en": "Section"},
     "quote": {"zh": "规划原文", "en": "Plan text"},
     "location": {"zh": "位置依据类型", "en": "How the place is known"},
-    "stand_in_tip": {"zh": "代表点：所在县城或乡镇，具体位置不详", "en": "stand-in: the host county seat or town; site unknown"},
+    "stand_in_tip": {
+        "zh": "代表点：所在县城或乡镇，具体位置不详",
+        "en": "stand-in: the host county seat or town; site unknown",
+    },
     "region_wide_note": {
         "zh": "规划把这些事项落到全域或未给出地点，地图上不绘制范围。",
         "en": "The plan ties these items to the whole region or names no place: they have no shape on the map.",
@@ -44,12 +47,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "region_wide_badge": {"zh": "全{unit}事项", "en": "whole-{unit} items"},
     "region_wide_items": {"zh": "全域事项", "en": "Region-wide items"},
     "labels": {"zh": "标注", "en": "Labels"},
-    "app_subtitle_generic": {"zh": "规划中的产业与生态布局（均可追溯至规划原文）",
-                             "en": "Industry and ecology layouts of the plans, each traceable to the plan text"},
+    "app_subtitle_generic": {
+        "zh": "规划中的产业与生态布局（均可追溯至规划原文）",
+        "en": "Industry and ecology layouts of the plans, each traceable to the plan text",
+    },
     "identify_title": {"zh": "此处的县区与规划事项", "en": "County and plan items here"},
-    "identify_help": {"zh": "点击地图：列出该处的县区和全部规划事项（县区在前）；点击列表中的一项查看原文。",
-                      "en": "Click the map to list the county and every plan item there (county first); "
-                            "choose one for its plan text."},
+    "identify_help": {
+        "zh": "点击地图：列出该处的县区和全部规划事项（县区在前）；点击列表中的一项查看原文。",
+        "en": "Click the map to list the county and every plan item there (county first); "
+        "choose one for its plan text.",
+    },
     "nothing_here": {"zh": "此处没有规划区域的县区或事项。", "en": "No plan county or item here."},
     "col_name": {"zh": "名称", "en": "Name"},
     "all_categories": {"zh": "全部类别", "en": "All categories"},

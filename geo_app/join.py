@@ -42,9 +42,9 @@ def _shares(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> dict[tupl
             share = r.geometry.intersection(county_geom).area / cty.loc[r.index_right, "county_area"]
             if share >= MIN_SHARE:
                 out[(r.id, int(r.adcode))] = round(min(share, 1.0), 4)
-        elif r.shape == "point" and county_geom.covers(r.geometry):
-            out[(r.id, int(r.adcode))] = None
-        elif r.shape == "line" and r.geometry.intersection(county_geom).length > 1000.0:
+        elif (r.shape == "point" and county_geom.covers(r.geometry)) or (
+            r.shape == "line" and r.geometry.intersection(county_geom).length > 1000.0
+        ):
             out[(r.id, int(r.adcode))] = None
     return out
 

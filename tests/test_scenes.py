@@ -11,9 +11,9 @@ import yaml
 
 from geo_app import scenes
 from geo_app.deck import deck_html, deck_pdf_bytes
+from geo_app.paths import ROOT
 from geo_app.presentation import scene_frame
 from geo_app.web.layers import layer_keys
-from geo_app.paths import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-
-from geo_app.web.assets import find_external_urls
 from geo_app.mapview import MapSpec, layer_keys
 from geo_app.standalone import standalone_html
+
+from geo_app.web.assets import find_external_urls
 from tests.browser import ARTIFACTS, is_tile, offline_page
 
 pytestmark = pytest.mark.browser

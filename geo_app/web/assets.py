@@ -52,9 +52,7 @@ VENDOR_DIR: Path = Path(__file__).resolve().parents[2] / "static" / "vendor"
 #: The app's own client code (``static/planmap/``), addressed like a vendored package so the
 #: same localize/inline machinery serves it: pseudo URL -> path relative to the vendor dir.
 OWN_URL = "https://planmap.invalid/"
-OWN_ASSETS: dict[str, str] = {
-    OWN_URL + name: "../planmap/" + name for name in ("planmap.js", "planmap.css")
-}
+OWN_ASSETS: dict[str, str] = {OWN_URL + name: "../planmap/" + name for name in ("planmap.js", "planmap.css")}
 
 #: base_url for ``st_folium`` with ``server.enableStaticServing = true`` and the
 #: app script next to ``static/``. Absolute on purpose: st_folium injects the

@@ -39,11 +39,13 @@ from geo_app.web.spec import MapSpec
 from geo_app.web.topo import topology
 
 DECK_CSS = """<style>
-html, body { margin: 0; height: 100%; font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
-.folium-map { position: absolute !important; left: 0 !important; right: 0 !important; bottom: 0 !important; top: 84px !important; width: auto !important;
-  height: auto !important; }
+html, body { margin: 0; height: 100%;
+  font-family: "Noto Sans CJK SC", "Noto Sans SC", "Microsoft YaHei", sans-serif; }
+.folium-map { position: absolute !important; left: 0 !important; right: 0 !important; bottom: 0 !important;
+  top: 84px !important; width: auto !important; height: auto !important; }
 #pm-deck-bar { position: fixed; top: 0; left: 0; right: 0; height: 84px; box-sizing: border-box; z-index: 1000;
-  background: #fff; padding: 8px 16px; box-shadow: 0 2px 8px rgba(0,0,0,.25); display: none; align-items: center; gap: 16px; }
+  background: #fff; padding: 8px 16px; box-shadow: 0 2px 8px rgba(0,0,0,.25); display: none; align-items: center;
+  gap: 16px; }
 .pm-deck-titles { flex: 1; min-width: 0; }
 #pm-deck-title { font-size: 32px; font-weight: 700; line-height: 1.15; white-space: nowrap; overflow: hidden;
   text-overflow: ellipsis; }

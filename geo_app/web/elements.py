@@ -8,7 +8,7 @@ tooltip shows as HTML is escaped when the HTML is built (``web.popups``).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from branca.element import MacroElement
 from folium.elements import JSCSSMixin
@@ -27,12 +27,12 @@ class PlanLib(JSCSSMixin, MacroElement):
     """The JS/CSS every plan map loads: TopoJSON decoding, point-in-polygon, planmap.js/css."""
 
     _template = Template("")
-    default_js = [
+    default_js: ClassVar[list[tuple[str, str]]] = [
         ("topojson_client", f"{JSD}/topojson-client@3.1.0/dist/topojson-client.min.js"),
         ("leaflet_pip", f"{JSD}/@mapbox/leaflet-pip@1.1.0/leaflet-pip.min.js"),
         ("planmap", OWN_URL + "planmap.js"),
     ]
-    default_css = [FONTAWESOME_CSS, ("planmap_css", OWN_URL + "planmap.css")]
+    default_css: ClassVar[list[tuple[str, str]]] = [FONTAWESOME_CSS, ("planmap_css", OWN_URL + "planmap.css")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -38,7 +38,11 @@ def _inner_points(geom: shapely.Geometry, n: int = 10) -> list[tuple[float, floa
         return [(p.x, p.y)]
     best = polylabel(part, tolerance=0.003)
     minx, miny, maxx, maxy = part.bounds
-    grid = [shapely.Point(minx + (maxx - minx) * i / 8, miny + (maxy - miny) * j / 8) for i in range(1, 8) for j in range(1, 8)]
+    grid = [
+        shapely.Point(minx + (maxx - minx) * i / 8, miny + (maxy - miny) * j / 8)
+        for i in range(1, 8)
+        for j in range(1, 8)
+    ]
     inside = [g for g in grid if part.contains(g)]
     edge = part.boundary
     ranked = sorted(inside, key=lambda g: -edge.distance(g))
@@ -64,8 +68,10 @@ def county_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candid
     shown = data.display_counties[data.display_counties.adcode.isin(codes)]
     out = []
     for r in shown.itertuples():
-        out.append(Candidate(county_label(r.name_zh, spec.lang), "pm-l-county", _anchors(_inner_points(r.geometry, 1)),
-                             priority=900 + math.log1p(r.area_km2), font_px=13 * scale, key=f"county-{r.adcode}"))  # fmt: skip
+        anchors = _anchors(_inner_points(r.geometry, 1))
+        priority = 900 + math.log1p(r.area_km2)
+        label = county_label(r.name_zh, spec.lang)
+        out.append(Candidate(label, "pm-l-county", anchors, priority, font_px=13 * scale, key=f"county-{r.adcode}"))
     return out
 
 
@@ -94,15 +100,17 @@ def region_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candid
 
 def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidate]:
     """Labels of the visible drawn items (in their colour) and, closer in, of point items."""
-    f = data.display_features[visible(data, spec).values & data.display_features["shape"].isin(["area", "line", "point"])]
+    f = data.display_features[
+        visible(data, spec).values & data.display_features["shape"].isin(["area", "line", "point"])
+    ]
     styles = _styles(data)
     outside = t("outside_note", spec.lang)
     out = []
     for r in f.itertuples():
         name = pick(r.label_zh, r.label_en, spec.lang)
         hl = r.id in spec.highlight
-        text = wrap(name, 9 if spec.lang == "zh" else 11) + (f"\n（{outside}）" if r.outside_region and spec.lang == "zh"
-                                                             else f"\n({outside})" if r.outside_region else "")  # fmt: skip
+        note = (f"\n（{outside}）" if spec.lang == "zh" else f"\n({outside})") if r.outside_region else ""
+        text = wrap(name, 9 if spec.lang == "zh" else 11) + note
         cls = "pm-l-item" + (" pm-hl" if hl else "") + (" pm-l-outside" if r.outside_region else "")
         color = styles.loc[r.id, "color"]
         if r.shape == "point":

@@ -82,7 +82,7 @@ def wrap(text: str, per_line: int = 10) -> str:
     if sum(2 if _wide(c) else 1 for c in text) <= per_line * 2.4:
         return text
     lines, line, width = [], "", 0
-    for word in (text.split(" ") if " " in text else list(text)):
+    for word in text.split(" ") if " " in text else list(text):
         w = sum(2 if _wide(c) else 1 for c in word) + (1 if " " in text else 0)
         if line and width + w > per_line * 2:
             lines.append(line.rstrip())

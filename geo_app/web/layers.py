@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
-from branca.element import Element
 import pandas as pd
+from branca.element import Element
 
 from geo_app.datum import wgs84_to_gcj02
 from geo_app.details import credits

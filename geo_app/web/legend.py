@@ -19,15 +19,16 @@ def _swatch(color: str, dash: str | None, hatch: int | None = None) -> str:
     pattern = ""
     fill = f"fill='{html_attr(color)}' fill-opacity='0.18'"
     if hatch is not None:
+        pid = f"lg{color.lstrip('#')}{int(hatch) % 360}"
         pattern = (
-            f"<defs><pattern id='lg{abs(hash((color, hatch))) % 10**8}' width='6' height='6' patternUnits='userSpaceOnUse'"
+            f"<defs><pattern id='{pid}' width='6' height='6' patternUnits='userSpaceOnUse'"
             f" patternTransform='rotate({int(hatch)})'><rect width='2' height='6' fill='{html_attr(color)}'"
             " fill-opacity='0.7'/></pattern></defs>"
         )
-        fill = f"fill='url(#lg{abs(hash((color, hatch))) % 10**8})'"
+        fill = f"fill='url(#{pid})'"
     d = f" stroke-dasharray='{html_attr(dash)}'" if dash else ""
-    return (f"<svg width='26' height='16' aria-hidden='true'>{pattern}<rect x='1.5' y='1.5' width='23' height='13' {fill}"
-            f" stroke='{html_attr(color)}' stroke-width='2.2'{d}/></svg>")  # fmt: skip
+    rect = f"<rect x='1.5' y='1.5' width='23' height='13' {fill} stroke='{html_attr(color)}' stroke-width='2.2'{d}/>"
+    return f"<svg width='26' height='16' aria-hidden='true'>{pattern}{rect}</svg>"
 
 
 def _marker(color: str, icon: str, hollow: bool = False) -> str:

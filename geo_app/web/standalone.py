@@ -67,8 +67,13 @@ def _search_entries(data: MapData, spec: MapSpec) -> list[dict]:
 
     idx = search_index(data, spec.lang, spec.plans)
     return [
-        {"t": r.label, "k": str(r.ref), "p": r.plan if isinstance(r.plan, str) else None,
-         "ll": [round(r.lat, 5), round(r.lon, 5)], "z": int(r.zoom)}
+        {
+            "t": r.label,
+            "k": str(r.ref),
+            "p": r.plan if isinstance(r.plan, str) else None,
+            "ll": [round(r.lat, 5), round(r.lon, 5)],
+            "z": int(r.zoom),
+        }
         for r in idx.itertuples()
     ]
 
@@ -89,9 +94,8 @@ def standalone_map(data: MapData, spec: MapSpec, title: str | None = None) -> fo
     m.get_root().header.add_child(Element(f"<title>{html_text(head)}</title>"))
     m.get_root().header.add_child(Element(_panel_css()))
     m.get_root().html.add_child(Element(_panel_html(data, spec, head, sub)))
-    RawScript(
-        f"PM.search({m.get_name()}, document.getElementById('pm-search'), {json_for_script(_search_entries(data, spec))});"
-    ).add_to(m)
+    entries = json_for_script(_search_entries(data, spec))
+    RawScript(f"PM.search({m.get_name()}, document.getElementById('pm-search'), {entries});").add_to(m)
     return m
 
 
@@ -104,7 +108,8 @@ def _panel_css() -> str:
         "font-family:'Noto Sans CJK SC','Microsoft YaHei','PingFang SC',sans-serif;background:#fafafa;"
         "border-left:1px solid #ddd}"
         "#pm-side h1{font-size:17px;margin:0 0 4px 0}#pm-side .pm-side-sub{color:#444;font-size:13px;margin-bottom:8px}"
-        ".pm-side-help{font-size:12.5px;color:#444;margin-bottom:6px}#pm-search{width:100%;box-sizing:border-box;font-size:14px;padding:5px;margin:6px 0}"
+        ".pm-side-help{font-size:12.5px;color:#444;margin-bottom:6px}"
+        "#pm-search{width:100%;box-sizing:border-box;font-size:14px;padding:5px;margin:6px 0}"
         ".pm-search-list{list-style:none;margin:0 0 8px 0;padding:0;max-height:220px;overflow-y:auto;font-size:13px}"
         ".pm-search-list li{padding:3px 4px;cursor:pointer}.pm-search-list li:hover{background:#eee}"
         ".pm-side-foot{font-size:11.5px;color:#444;margin-top:10px}" + LEGEND_CSS + "</style>"

@@ -104,7 +104,9 @@ def reference_near(data: MapData) -> gpd.GeoDataFrame:
     near = inside.buffer(0.15)
     ref = data.reference[data.reference["kind"].isin(["mountain_zone", "river", "lake", "reservoir", "road"])]
     ref = ref.reset_index(drop=True)
-    geoms = [g.intersection(inside if k == "mountain_zone" else near) for g, k in zip(ref.geometry, ref["kind"], strict=True)]
+    geoms = [
+        g.intersection(inside if k == "mountain_zone" else near) for g, k in zip(ref.geometry, ref["kind"], strict=True)
+    ]
     ref = ref.assign(geometry=geoms)
     return ref[[g is not None and not g.is_empty for g in ref.geometry]]
 
