@@ -69,6 +69,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "of_which_wide": {"zh": "其中全域 {n}", "en": "{n} region-wide"},
     "ctx_dropped": {"zh": "已忽略 {n} 个重复或过长的区域", "en": "{n} repeated or over-long entries ignored"},
     "presenter_view": {"zh": "打开演讲者视图（第二窗口）", "en": "Open the presenter view (second window)"},
+    "image_png": {"zh": "地图图片 PNG（300 dpi）", "en": "Map image PNG (300 dpi)"},
+    "image_pdf": {"zh": "地图图片 PDF（矢量）", "en": "Map image PDF (vector)"},
     "presenter_view_short": {"zh": "演讲者视图", "en": "Presenter view"},
     "elapsed": {"zh": "已用时间", "en": "elapsed"},
     "outside_note": {"zh": "规划区外", "en": "outside the plan region"},

@@ -23,7 +23,7 @@ FIRST_LAYER_SLOT = 10
 DEPENDS: dict[str, tuple[str, ...]] = {
     "tiles": ("lang", "basemap", "tianditu_key", "mode"),
     "orientation": ("lang", "basemap", "mode"),
-    "reference": ("lang", "basemap", "mode"),
+    "reference": ("lang", "basemap", "plans", "mode"),
     "counties": ("lang", "basemap", "plans", "mode"),
     "badges": ("lang", "basemap", "plans", "visible_layers", "mode"),
     "labels": ("lang", "basemap", "plans", "visible_layers", "highlight", "present", "mode"),

@@ -132,7 +132,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
 
 def town_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidate]:
     out = []
-    for r in towns(data).itertuples():
+    for r in towns(data, spec).itertuples():
         seat = r.kind in ("county_seat", "city")
         anchors = [(r.geometry.x, r.geometry.y, dx, dy) for dx, dy in [(30, 0), (-30, 0), (0, -12), (0, 12)]]
         out.append(Candidate(pick(r.name_zh, r.name_en, spec.lang), "pm-l-town", anchors,

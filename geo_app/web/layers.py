@@ -127,6 +127,8 @@ def reference_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     lang = spec.lang
     fg = folium.FeatureGroup(name=t("reference", lang), control=spec.mode != "app")
     ref = reference_near(data)
+    near = _near_shown(data, spec)
+    ref = ref[ref.geometry.intersects(near)]
     props = {r.id: {"kd": r.kind, "tip": popups.html_text(pick(r.name_zh, r.name_en, lang))} for r in ref.itertuples()}
     for r in ref.itertuples():
         if r.kind == "mountain_zone":
@@ -135,17 +137,25 @@ def reference_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     PMCall("towns", [
         {"ll": to_map(r.geometry.x, r.geometry.y, spec), "s": int(r.kind in ("county_seat", "city")),
          "tip": popups.html_text(pick(r.name_zh, r.name_en, lang))}
-        for r in towns(data).itertuples()
+        for r in towns(data, spec).itertuples()
     ]).add_to(fg)  # fmt: skip
     PMCall("attribution", credits(lang, short=True)).add_to(fg)
     return fg
 
 
-def towns(data: MapData) -> gpd.GeoDataFrame:
-    """Towns and county seats within the plan regions (a little beyond)."""
+def _near_shown(data: MapData, spec: MapSpec):
+    """The counties of the plans shown, grown a little: reference features elsewhere are not drawn
+    (no stray Yellow River fragment in a Zhangye-only view)."""
     import shapely
 
-    near = shapely.union_all(data.display_counties.geometry.values).buffer(0.1)
+    codes = data.counties_of_plans(spec.plans)
+    shown = data.display_counties[data.display_counties.adcode.isin(codes)]
+    return shapely.union_all(shown.geometry.values).buffer(0.1)
+
+
+def towns(data: MapData, spec: MapSpec | None = None) -> gpd.GeoDataFrame:
+    """Towns and county seats within the regions of the plans shown (a little beyond)."""
+    near = _near_shown(data, spec or MapSpec())
     ref = data.reference
     return ref[ref["kind"].isin(["town", "county_seat", "city"]) & ref.geometry.within(near)]
 
