@@ -100,6 +100,7 @@ def show_maps(spec: MapSpec, ctx: tuple[int, ...], view_key: str, fly: dict | No
             event = _event(value, key)
             if event:
                 handle_click(event, replace(spec), visible)
+                st.rerun()  # draw the clicked county's outline and the panel from the new state
 
 
 def _in_frame(data, frame: tuple[int, ...], fly: dict) -> bool:

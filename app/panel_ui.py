@@ -31,7 +31,7 @@ def show_identify(data: MapData, hit: Identified, lang: str) -> None:
         return
     st.markdown(f"**{plain_markdown(t('identify_title', lang))}**")
     for i, e in enumerate(entries):
-        label = f"{'📍 ' if e.kind == 'county' else '· '}{e.label}  —  {e.sub}"
+        label = f"{e.label}  —  {e.sub}"
         st.button(label, key=f"id::{i}::{e.ref}", on_click=_open, args=(e.kind, e.ref), use_container_width=True,
                   type="primary" if e.kind == "county" else "secondary")  # fmt: skip
 

@@ -1,8 +1,13 @@
-"""The real app in headless Chromium with every non-local request refused (meeting-room PC)."""
+"""The real app in headless Chromium with every non-local request refused (a meeting-room PC).
+
+What a planner does: read the belts, click a county, switch regions and layers, copy the link,
+present. Waits are on conditions, never fixed sleeps.
+"""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -18,93 +23,190 @@ def app_url():
         yield url
 
 
-def _wait_map(page, legend: str = "图例"):
-    """Wait until exactly one map iframe is left (a re-mount lingers briefly) and its legend is drawn."""
+def wait_map(page, n_frames: int = 1):
+    """Wait until the map(s) are drawn (labels placed); returns the first map's frame."""
     page.wait_for_function(
-        """([sel, legend]) => {
+        """([sel, n]) => {
             const frames = document.querySelectorAll(sel);
-            if (frames.length !== 1) return false;
-            const doc = frames[0].contentDocument;
-            const h = doc && doc.querySelector('.pm-legend h4');
-            return !!h && h.textContent === legend && !!doc.querySelector('.pm-legend .pm-row:not(.pm-hidden)');
+            if (frames.length !== n) return false;
+            return Array.from(frames).every(f => f.contentDocument && f.contentDocument.querySelector('.pm-l-county')
+                && f.contentDocument.querySelector('path.pm-item'));
         }""",
-        arg=[MAP_IFRAME, legend],
-        timeout=60_000,
+        arg=[MAP_IFRAME, n_frames],
+        timeout=90_000,
     )
-    return page.frame_locator(MAP_IFRAME)
+    return page.frame_locator(MAP_IFRAME).first
 
 
-def test_map_layers_popup_toggle_language_offline(app_url, map_data):
+def click_lonlat(page, lat: float, lon: float, index: int = 0) -> None:
+    """A real mouse click where (lat, lon) is on the map."""
+    el = page.locator(MAP_IFRAME).nth(index)
+    frame = el.element_handle().content_frame()
+    x, y = frame.evaluate(f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}")
+    box = el.bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def query(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_the_linxia_view_names_its_belts_and_uses_the_screen(app_url, map_data):
     ARTIFACTS.mkdir(exist_ok=True)
-    with offline_page() as (page, blocked):
+    with offline_page(1920, 1080) as (page, blocked):
         page.goto(app_url + "/?region=linxia")
-        frame = _wait_map(page)
-
-        # county polygons and plan layers are drawn
-        assert frame.locator("path.leaflet-interactive").count() > 20
-        assert frame.locator(".pm-county-label").count() == 8
-        assert frame.locator(".pm-marker, .pm-cluster").count() >= 5
-        visible_rows = frame.locator(".pm-legend [data-layers]:not(.pm-hidden)")
-        linxia_categories = set(map_data.display_features.query("plan == 'linxia'").category)
-        assert visible_rows.count() == len(linxia_categories)
-
-        # open a feature popup and find its verbatim quote
-        marker = frame.locator(".pm-marker").first
-        marker.click()
-        popup = frame.locator(".leaflet-popup-content .pm-popup")
-        popup.wait_for(timeout=10_000)
-        quote = popup.locator(".pm-quote").inner_text()
-        assert any(quote.strip() == q for q in map_data.features["quote"]), quote
-        # the side panel shows the same feature
-        page.get_by_text("规划原文").last.wait_for(timeout=20_000)
-        page.screenshot(path=str(ARTIFACTS / "app_popup.png"))
-
-        # toggle a layer off in the sidebar: its legend row disappears, nothing re-renders blank
-        before = visible_rows.count()
-        page.locator("[data-testid='stSidebar']").get_by_text("产业带", exact=False).first.click()
-        page.wait_for_timeout(2500)
-        frame = _wait_map(page)
-        frame.locator(".pm-legend [data-layers]:not(.pm-hidden)").nth(before - 2).wait_for(timeout=10_000)
-        page.wait_for_timeout(1000)
-        assert frame.locator(".pm-legend [data-layers]:not(.pm-hidden)").count() == before - 1
-        assert "layers=" in page.url and "linxia%3Aindustrial_belt" not in page.url.split("layers=")[1]
-
-        # switch language
-        page.locator("[data-testid='stSidebar']").get_by_text("English").click()
-        page.get_by_text("Plan layout map").first.wait_for(timeout=30_000)
-        frame = _wait_map(page, "Legend")
-        assert frame.locator(".pm-county-label", has_text="Hezheng County").count() == 1
-
-        # panning writes the view into the URL without a rerun
-        frame.locator(".leaflet-control-zoom-in").click()
-        page.wait_for_timeout(1500)
-        assert re.search(r"[?&]z=\d+", page.url)
-        page.screenshot(path=str(ARTIFACTS / "app.png"))
-
-    assert blocked == [], blocked  # every asset came from the app itself
-
-
-def test_presentation_mode_arrow_keys_offline(app_url):
-    with offline_page() as (page, blocked):
-        page.goto(app_url + "/")
-        _wait_map(page)
-        page.get_by_text("演示模式").click()
-        page.locator(".pm-present-progress").wait_for(timeout=60_000)
-        total = page.locator(".pm-present-progress").inner_text().split("/")[1].strip()
-        assert page.locator(".pm-present-progress").inner_text() == f"1 / {total}"
-        page.wait_for_function(
-            f'(() => {{ const f = document.querySelectorAll("{MAP_IFRAME}"); '
-            "return f.length === 1 && f[0].contentWindow.__pmKeyForwarder === true; })()",
-            timeout=60_000,
+        frame = wait_map(page)
+        labels = frame.locator(".pm-l-item").all_inner_texts()
+        text = " ".join(lb.replace("\n", "") for lb in labels)
+        for name in ("太子山麓食用菌产业带", "牛羊产业集群", "兰郎公路沿线蔬菜产业"):
+            assert name in text, text
+        # each belt its own colour
+        strokes = frame.locator("path.pm-cat-industrial_belt").evaluate_all(
+            "els => els.map(e => e.getAttribute('stroke'))"
         )
-        frame = _wait_map(page)
-        # the arrow key works with the focus on the map (forwarded from the map's iframe) ...
-        frame.locator(".leaflet-container").click(position={"x": 200, "y": 200})
-        page.keyboard.press("ArrowRight")
-        page.locator(".pm-present-progress", has_text=f"2 / {total}").wait_for(timeout=30_000)
-        # ... and on the page itself
-        page.locator(".pm-present-title").click()
-        page.keyboard.press("ArrowLeft")
-        page.locator(".pm-present-progress", has_text=f"1 / {total}").wait_for(timeout=30_000)
-        page.screenshot(path=str(ARTIFACTS / "app_present.png"))
-    assert blocked == [], blocked
+        belts = map_data.features[(map_data.features.plan == "linxia") & (map_data.features.category == "industrial_belt")
+                                  & map_data.features["shape"].isin(["area", "line"])]  # fmt: skip
+        assert len(set(strokes)) == len(belts) >= 6
+        # county labels and stand-in markers drawn as stand-ins
+        assert frame.locator(".pm-l-county").count() >= 8
+        assert frame.locator(".pm-marker.pm-stand_in").count() >= 3
+        assert frame.locator(".pm-marker.pm-site").count() == int(
+            ((map_data.features.plan == "linxia") & (map_data.features.location == "site")).sum()
+        )
+        # no region-wide item is painted: the badge counts them
+        badge = frame.locator(".pm-badge").inner_text()
+        n_wide = int(((map_data.features.plan == "linxia") & map_data.features.region_wide).sum())
+        assert badge.startswith(str(n_wide))
+        # the map fills the viewport height
+        h = page.locator(MAP_IFRAME).bounding_box()["height"]
+        assert h > 0.8 * 1080
+        assert frame.locator(".leaflet-container").bounding_box()["height"] >= h - 2
+        # metric scale, no Leaflet flag, data credits visible
+        assert "mi" not in frame.locator(".leaflet-control-scale").inner_text()
+        attribution = frame.locator(".leaflet-control-attribution").inner_text()
+        assert "Leaflet" not in attribution and "GeoNames" in attribution
+        page.screenshot(path=str(ARTIFACTS / "app_linxia_1920.png"))
+        assert all("tile" in u or "autonavi" in u for u in blocked) or not blocked
+
+
+def test_map_height_follows_the_viewport(app_url):
+    with offline_page(1440, 900) as (page, _):
+        page.goto(app_url + "/?region=linxia")
+        wait_map(page)
+        h = page.locator(MAP_IFRAME).bounding_box()["height"]
+        assert 0.75 * 900 < h <= 900
+        page.screenshot(path=str(ARTIFACTS / "app_linxia_1440.png"))
+
+
+def test_a_click_in_hezheng_under_a_belt_lists_the_county_first(app_url, map_data):
+    belt = map_data.features.set_index("id").loc["linxia-taizishan-mushroom-belt"].geometry
+    county = map_data.counties.set_index("adcode").loc[622925].geometry
+    p = belt.intersection(county.buffer(-0.03)).representative_point()
+    with offline_page(1920, 1080) as (page, _):
+        page.goto(app_url + "/?region=linxia")
+        frame = wait_map(page)
+        click_lonlat(page, p.y, p.x)
+        page.get_by_text("此处的县区与规划事项").wait_for(timeout=30_000)
+        buttons = page.locator(".st-key-pm_panel button").all_inner_texts()
+        assert buttons[0].startswith("和政县"), buttons
+        assert any("沿太子山麓食用菌产业带" in b for b in buttons[1:]), buttons
+        # the county's own table: the items that name it first
+        page.get_by_text("规划点名本县区").wait_for()
+        # the clicked county is outlined on the map
+        frame.locator(".leaflet-pmSelected-pane path").first.wait_for(timeout=20_000)
+        page.screenshot(path=str(ARTIFACTS / "app_identify.png"))
+
+
+def test_context_regions_never_block_clicks_on_the_plan(app_url, map_data):
+    p = map_data.counties.set_index("adcode").loc[622922].geometry.representative_point()  # 康乐县
+    with offline_page(1920, 1080) as (page, _):
+        page.goto(app_url + "/?region=linxia&ctx=甘肃")
+        frame = wait_map(page)
+        frame.locator(".leaflet-pmContext-pane path").first.wait_for(timeout=60_000)
+        click_lonlat(page, p.y, p.x)
+        page.get_by_text("此处的县区与规划事项").wait_for(timeout=30_000)
+        assert page.locator(".st-key-pm_panel button").first.inner_text().startswith("康乐县")
+
+
+def test_regions_and_toggles_keep_the_view_and_the_link_reopens_it(app_url):
+    with offline_page(1440, 900) as (page, _):
+        page.goto(app_url + "/?region=linxia")
+        frame = wait_map(page)
+        frame.locator("body").evaluate("() => window.map.setView([35.55, 103.1], 10)")
+        page.wait_for_function("() => location.search.includes('z=10')")
+        page.locator("[data-testid='stSidebar'] label").filter(has_text=re.compile(r"^产业带")).first.click()
+        page.wait_for_function("() => !location.search.includes('layers=all')")
+        page.wait_for_function("() => location.search.includes('z=10') && location.search.includes('lat=35.55')")
+        q = query(page)
+        assert "linxia:industrial_belt" not in q["layers"] and q["region"] == "linxia"
+        link = page.url
+    with offline_page(1440, 900) as (page, _):
+        page.goto(link)
+        frame = wait_map(page)
+        center = frame.locator("body").evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, "
+                                                "window.map.getZoom()]")  # fmt: skip
+        assert abs(center[0] - 35.55) < 1e-3 and abs(center[1] - 103.1) < 1e-3 and center[2] == 10
+        assert frame.locator("path.pm-cat-industrial_belt").count() == 0
+
+
+def test_a_setting_change_updates_the_map_in_place(app_url):
+    """Language and basemap changes swap layers inside the same map: it is never blanked or re-mounted."""
+    with offline_page(1440, 900) as (page, _):
+        page.goto(app_url + "/?region=linxia")
+        frame = wait_map(page)
+        frame.locator("body").evaluate("() => { window.__pmMarker = 1; }")
+        page.get_by_text("English", exact=True).click()
+        frame.locator(".pm-l-county", has_text="Hezheng County").wait_for(timeout=30_000)
+        assert frame.locator("body").evaluate("() => window.__pmMarker") == 1
+        assert page.locator(MAP_IFRAME).count() == 1
+
+
+def test_tiles_that_hang_fall_back_to_the_offline_basemap(app_url):
+    with offline_page(1440, 900) as (page, _):
+        hung = []
+        page.context.route(re.compile(r".*arcgisonline.*"), lambda r: hung.append(r))  # never answered
+        page.goto(app_url + "/?region=linxia&basemap=esri")
+        frame = wait_map(page)
+        frame.locator(".pm-notice").wait_for(timeout=20_000)
+        assert "离线" in frame.locator(".pm-notice").inner_text()
+        assert "Esri" not in frame.locator(".leaflet-control-attribution").inner_text()
+        assert hung  # the tiles were asked for and never came
+
+
+def test_two_regions_far_apart_each_get_a_frame(app_url):
+    with offline_page(1920, 1080) as (page, _):
+        page.goto(app_url + "/?region=all")
+        wait_map(page, n_frames=2)
+        page.screenshot(path=str(ARTIFACTS / "app_all_1920.png"))
+        frames = [page.locator(MAP_IFRAME).nth(i).element_handle().content_frame() for i in range(2)]
+        for f in frames:  # each frame's plan region fills most of it
+            share = f.evaluate("""() => {
+                const b = window.map.getBounds(); let best = 0;
+                window.map.eachLayer(l => { if (l.pmRole === 'county' && l.getBounds) {
+                  const r = l.getBounds(); const x = Math.max(0, Math.min(r.getEast(), b.getEast()) - Math.max(r.getWest(), b.getWest()));
+                  const y = Math.max(0, Math.min(r.getNorth(), b.getNorth()) - Math.max(r.getSouth(), b.getSouth()));
+                  best = Math.max(best, x * y / ((b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth()))); } });
+                return best; }""")
+            assert share > 0.3, share
+
+
+def test_presentation_and_presenter_view_follow_each_other(app_url):
+    with offline_page(1920, 1080) as (page, _):
+        page.goto(app_url + "/?present=1&deck=linxia&scene=3")
+        frame = wait_map(page)
+        frame.locator(".pm-l-item.pm-hl").first.wait_for(timeout=30_000)
+        page.screenshot(path=str(ARTIFACTS / "present_1920.png"))
+        presenter = page.context.new_page()
+        presenter.goto(app_url + "/?present=1&presenter=1&deck=linxia&scene=3")
+        presenter.locator(".pm-notes").wait_for(timeout=60_000)
+        presenter.keyboard.press("ArrowRight")
+        presenter.wait_for_function("() => document.body.innerText.includes('4 / 7')")
+        page.wait_for_function("() => document.body.innerText.includes('4 / 7')", timeout=30_000)
+        # keys pressed inside the map step too; Esc there only closes a popup
+        frame.locator(".leaflet-container").click(position={"x": 20, "y": 300})
+        frame.locator(".leaflet-container").press("ArrowRight")
+        page.wait_for_function("() => document.body.innerText.includes('5 / 7')", timeout=30_000)
+        frame.locator(".leaflet-container").press("Escape")
+        assert page.locator(".pm-present-title").count() == 1
+        presenter.wait_for_function("() => document.body.innerText.includes('5 / 7')", timeout=30_000)
+        presenter.screenshot(path=str(ARTIFACTS / "presenter_1440.png"))

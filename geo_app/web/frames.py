@@ -48,6 +48,13 @@ def region_anchor(data: MapData, adcodes: tuple[int, ...]) -> tuple[float, float
     return _anchor(tuple(adcodes), shapely.to_wkb(geom))
 
 
+def badge_anchor(data: MapData, adcodes: tuple[int, ...]) -> tuple[float, float]:
+    """(lon, lat) near the north-west corner of the regions' box: where a region's badge and name
+    go, out of the way of the counties and items in the middle (the badge stands for the whole)."""
+    minx, miny, maxx, maxy = _region_geom(data, adcodes).bounds
+    return minx + 0.1 * (maxx - minx), maxy - 0.05 * (maxy - miny)
+
+
 def _area(b: tuple[float, ...]) -> float:
     return max(b[2] - b[0], 1e-6) * max(b[3] - b[1], 1e-6)
 

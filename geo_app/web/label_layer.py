@@ -19,10 +19,14 @@ from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
 from geo_app.names import short_forms
 from geo_app.web.elements import PMCall
-from geo_app.web.frames import region_anchor
+from geo_app.web.frames import badge_anchor
 from geo_app.web.labels import Candidate, Obstacle, around, place, wrap
-from geo_app.web.layers import _styles, badges, to_map, towns, visible
+from geo_app.web.layers import _styles, badges, marker_offsets, to_map, towns, visible
 from geo_app.web.spec import MapSpec
+
+
+#: Categories planners look for first get their labels placed first (size still ranks within them).
+BOOST = {"industrial_belt": 4.0, "industry_cluster": 3.0}
 
 
 def _inner_points(geom: shapely.Geometry, n: int = 10) -> list[tuple[float, float]]:
@@ -31,7 +35,8 @@ def _inner_points(geom: shapely.Geometry, n: int = 10) -> list[tuple[float, floa
     pole still find a spot of their own)."""
     if geom.geom_type in ("LineString", "MultiLineString"):
         line = max(getattr(geom, "geoms", [geom]), key=lambda g: g.length)
-        return [(p.x, p.y) for p in (line.interpolate(f, normalized=True) for f in (0.5, 0.35, 0.65, 0.2, 0.8))]
+        steps = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.45, 0.55, 0.35, 0.65)
+        return [(p.x, p.y) for p in (line.interpolate(f, normalized=True) for f in steps)]
     part = max(getattr(geom, "geoms", [geom]), key=lambda g: g.area)
     if part.area <= 0:
         p = part.representative_point()
@@ -58,7 +63,7 @@ def _extent(geom: shapely.Geometry) -> float:
 def _anchors(points: list[tuple[float, float]]) -> list[tuple[float, float, float, float]]:
     """Each point as is, then the first points with small offsets."""
     out = [(lon, lat, 0.0, 0.0) for lon, lat in points]
-    for lon, lat in points[:2]:
+    for lon, lat in points[:5]:
         out.extend(around(lon, lat, 14)[1:])
     return out
 
@@ -69,7 +74,7 @@ def county_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candid
     out = []
     for r in shown.itertuples():
         anchors = _anchors(_inner_points(r.geometry, 1))
-        priority = 900 + math.log1p(r.area_km2)
+        priority = 1200 + math.log1p(r.area_km2)
         label = county_label(r.name_zh, spec.lang)
         out.append(Candidate(label, "pm-l-county", anchors, priority, font_px=13 * scale, key=f"county-{r.adcode}"))
     return out
@@ -84,7 +89,7 @@ def region_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candid
     regions = dict.fromkeys(a for p in plans for a in data.catalog.plans[p].regions)
     names = data.counties.drop_duplicates("prefecture_adcode").set_index("prefecture_adcode")
     for code in regions:
-        lon, lat = region_anchor(data, (code,))
+        lon, lat = badge_anchor(data, (code,))
         name_zh = names.loc[code, "prefecture_zh"] if code in names.index else None
         if not name_zh:
             continue
@@ -120,7 +125,10 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
                                  min_zoom=0 if hl or r.outside_region else 9, key=r.id))  # fmt: skip
             continue
         area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.2
+        area *= BOOST.get(r.category, 1.0)
         anchors = _anchors(_inner_points(r.geometry))
+        if r.shape == "line":  # a corridor's label may sit beside its line
+            anchors = [(x, y, 0, dy) for x, y in _inner_points(r.geometry) for dy in (0, -16, 16, -30, 30, -44, 44)]
         if hl:  # a highlight must be readable from the scene's first view: allow wider offsets
             lon, lat = anchors[0][:2]
             anchors += [(lon, lat, dx, dy) for dx, dy in [(0, -40), (0, 40), (90, 0), (-90, 0), (0, -64), (0, 64)]]
@@ -153,9 +161,13 @@ def context_candidates(ctx: gpd.GeoDataFrame | None, spec: MapSpec, scale: float
 def obstacles(data: MapData, spec: MapSpec, scale: float) -> list[Obstacle]:
     """Markers and badges: labels must not cover them."""
     f = data.display_features[visible(data, spec).values & (data.display_features["shape"] == "point")]
-    out = [Obstacle(g.x, g.y, 26 * scale, 26 * scale, min_zoom=8) for g in f.geometry]
+    fan = marker_offsets(data)
+    out = []
+    for fid, g in zip(f["id"], f.geometry, strict=True):
+        dx, dy = fan.get(fid, (0, 0))
+        out.append(Obstacle(g.x, g.y, 18 * scale, 18 * scale, min_zoom=8, dx=dx * scale, dy=dy * scale))
     for b in badges(data, spec):
-        lon, lat = region_anchor(data, data.catalog.plans[b["plan"]].regions)
+        lon, lat = badge_anchor(data, data.catalog.plans[b["plan"]].regions)
         out.append(Obstacle(lon, lat - 0.09 * b["offset"], 150 * scale, 26 * scale))
     return out
 

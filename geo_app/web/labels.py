@@ -43,6 +43,8 @@ class Obstacle:
     w: float
     h: float
     min_zoom: int = 0
+    dx: float = 0.0  # pixel offset (a fanned-out marker)
+    dy: float = 0.0
 
 
 @dataclass
@@ -124,7 +126,7 @@ def place(candidates: list[Candidate], obstacles: list[Obstacle] = (), zooms: ra
     sizes = {id(c): text_box(c.text, c.font_px) for c in order}
     placed: list[Placed] = []
     for z in zooms:
-        boxes = [_rect(o.lon, o.lat, 0, 0, o.w, o.h, z) for o in obstacles if o.min_zoom <= z]
+        boxes = [_rect(o.lon, o.lat, o.dx, o.dy, o.w, o.h, z) for o in obstacles if o.min_zoom <= z]
         for p in placed:
             if p.candidate.max_zoom >= z:
                 boxes.append(_rect(*p.anchor, *p.box, z))

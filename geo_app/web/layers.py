@@ -217,10 +217,11 @@ def plan_layer(data: MapData, spec: MapSpec, key: str) -> folium.FeatureGroup:
     sub = f[(f.plan == plan) & (f.category == cat)]
     styles = _styles(data)
     icon = data.catalog.categories[cat]["icon"]
+    fan = marker_offsets(data, 30 if spec.present else 24)
     props, points = {}, []
     for _, row in sub.iterrows():
         st = styles.loc[row["id"]]
-        p = {"c": st.color, "l": row["location"], "t": row["shape"], "tip": popups.item_tooltip(row, lang)}
+        p = {"c": st.color, "l": row["location"], "t": row["shape"], "g": cat, "tip": popups.item_tooltip(row, lang)}
         if spec.mode != "app":
             p["pop"] = popups.item_popup(row, data, lang, st.color)
         if row["id"] in spec.highlight:
@@ -230,12 +231,33 @@ def plan_layer(data: MapData, spec: MapSpec, key: str) -> folium.FeatureGroup:
             props[row["id"]] = p
         elif row["shape"] == "point":
             g = row.geometry
-            points.append({**p, "k": row["id"], "ll": to_map(g.x, g.y, spec), "i": icon})
+            dx, dy = fan.get(row["id"], (0, 0))
+            points.append({**p, "k": row["id"], "ll": to_map(g.x, g.y, spec), "i": icon, "o": [dx, dy]})
     if props:
         PMCall("topoLayer", source_key(spec), "items", props, {"style": "item", "role": "item"}).add_to(fg)
     if points:
         PMCall("markers", points, {"size": 30 if spec.present else 24}).add_to(fg)
     return fg
+
+
+def marker_offsets(data: MapData, size: int = 24) -> dict[str, tuple[int, int]]:
+    """Pixel offsets that fan out point items sharing one position (several platforms placed at
+    the same county seat) on a small ring, so each marker stays visible and clickable."""
+    import math
+
+    f = data.features[data.features["shape"] == "point"]
+    groups: dict[tuple[float, float], list[str]] = {}
+    for fid, g in zip(f["id"], f.geometry, strict=True):
+        groups.setdefault((round(g.x, 4), round(g.y, 4)), []).append(fid)
+    out = {}
+    for ids in groups.values():
+        if len(ids) == 1:
+            continue
+        r = size * 0.62 / math.sin(math.pi / len(ids)) if len(ids) > 1 else 0
+        for i, fid in enumerate(ids):
+            a = 2 * math.pi * i / len(ids) - math.pi / 2
+            out[fid] = (round(r * math.cos(a)), round(r * math.sin(a)))
+    return out
 
 
 def layer_label(data: MapData, key: str, lang: str) -> str:
@@ -246,13 +268,13 @@ def layer_label(data: MapData, key: str, lang: str) -> str:
 
 def badges(data: MapData, spec: MapSpec) -> list[dict]:
     """One badge per plan (in the plan's region): the count of its region-wide items shown."""
-    from geo_app.web.frames import region_anchor
+    from geo_app.web.frames import badge_anchor
 
     f = data.features[visible(data, spec) & data.features.region_wide]
     out = []
     for i, (plan, items) in enumerate(f.groupby("plan", sort=False)):
         p = data.catalog.plans[plan]
-        lon, lat = region_anchor(data, p.regions)
+        lon, lat = badge_anchor(data, p.regions)
         out.append({
             "k": plan, "ll": to_map(lon, lat, spec), "n": len(items), "c": p.color, "plan": plan, "offset": i,
             "t": popups.html_text(f"{p.short(spec.lang)} · " + t("region_wide_badge", spec.lang).format(

@@ -110,6 +110,7 @@
       fillColor: p.c,
       fillOpacity: p.l === "schematic" ? 0.1 : 0.16,
       fill: !line,
+      className: "pm-item pm-cat-" + (p.g || "x") + " pm-loc-" + p.l + (p.hl ? " pm-hl-path" : ""),
     };
     return s;
   };
@@ -198,8 +199,10 @@
       var html = '<div class="pm-marker pm-' + it.l + '" style="--pm-c:' + it.c + '">' +
         '<i class="fa fa-solid fa-' + it.i + '"></i></div>';
       var size = opts.size || 26;
+      var o = it.o || [0, 0];
       var m = L.marker(it.ll, {
-        icon: L.divIcon({ html: html, className: "pm-marker-wrap", iconSize: [size, size], iconAnchor: [size / 2, size / 2] }),
+        icon: L.divIcon({ html: html, className: "pm-marker-wrap", iconSize: [size, size],
+                          iconAnchor: [size / 2 - o[0], size / 2 - o[1]] }),
         keyboard: false,
         riseOnHover: true,
       });
