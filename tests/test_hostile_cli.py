@@ -109,14 +109,12 @@ def test_disk_full_is_one_line_exit_1_and_no_partial_file(tmp_path, monkeypatch,
 
 
 def test_disk_full_keeps_the_file_being_replaced(tmp_path, monkeypatch, capsys):
-    out = tmp_path / "map.html"
-    out.write_text("the previous map")
+    out = tmp_path / "c.geojson"
+    out.write_text("the previous export")
     monkeypatch.setattr(fileio, "_create_exclusive", lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
-    monkeypatch.setattr("geo_app.mapdata.load_map_data", lambda strict=True: None)
-    monkeypatch.setattr("geo_app.standalone.standalone_html", lambda data, spec, title=None: "<html>new</html>")
-    assert main(["html", "--out", str(out), "--force"]) == 1
+    assert main(["export", "--layers", "counties", "--region", "622900", "--out", str(out), "--force"]) == 1
     assert "the disk is full" in one_error_line(capsys.readouterr().err)
-    assert out.read_text() == "the previous map" and [p.name for p in tmp_path.iterdir()] == ["map.html"]
+    assert out.read_text() == "the previous export" and [p.name for p in tmp_path.iterdir()] == ["c.geojson"]
 
 
 def test_force_replaces_a_regular_file_whole(tmp_path):
