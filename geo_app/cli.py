@@ -131,11 +131,11 @@ def _lang(value: str) -> str:
 
 
 def cmd_html(args: argparse.Namespace) -> int:
+    out = _out_path(args.out, args.force)  # first: a refused --out needs no map
     from geo_app.mapdata import load_map_data
     from geo_app.web.spec import MapSpec
     from geo_app.web.standalone import standalone_html
 
-    out = _out_path(args.out, args.force)
     data = load_map_data(strict=True)
     choice = _choice(data.catalog, args.region)
     spec = MapSpec(lang=_lang(args.lang), plans=choice.plans, frame=choice.adcodes, mode="standalone")
@@ -146,15 +146,15 @@ def cmd_html(args: argparse.Namespace) -> int:
 
 
 def cmd_deck(args: argparse.Namespace) -> int:
-    from geo_app import deck, scenes
-    from geo_app.mapdata import load_map_data
-    from geo_app.web.layers import layer_keys
-
     args.format = args.format or ("pdf" if args.out.lower().endswith(".pdf") else "html")
     if args.format not in ("html", "pdf"):
         raise UserError(f"unknown deck format {_shown(args.format)!r}; choose html or pdf")
     _lang(args.lang)
-    out = _out_path(args.out, args.force)
+    out = _out_path(args.out, args.force)  # before the map is built: a refused --out costs nothing
+    from geo_app import deck, scenes
+    from geo_app.mapdata import load_map_data
+    from geo_app.web.layers import layer_keys
+
     data = load_map_data(strict=True)
     decks = scenes.load_decks(layer_keys(data), set(data.features["id"]))
     wanted = _split(args.decks) if args.decks else list(decks)

@@ -1,10 +1,14 @@
 """A Content-Security-Policy for the self-contained HTML files (standalone map, deck).
 
-Escaping (``geo_app.escaping``) keeps text from becoming markup; the policy is the second wall:
-only the scripts the file was built with may run. Each inline ``<script>`` is allowed by its
-SHA-256 hash, so an injected ``<script>``, ``<img onerror=...>`` or ``javascript:`` link that
-slipped past an escape is refused by the browser. Styles stay inline (Leaflet sets them), images
-may be ``data:`` or tiles over https, nothing may be fetched, framed, posted or used as base URL.
+Escaping (``geo_app.escaping``) keeps text from becoming markup; the policy is the second wall
+for markup that reaches the page at run time (Leaflet's layer control, tooltips, popups and
+plugins write labels with ``innerHTML``): each ``<script>`` of the finished file is allowed by its
+SHA-256 hash and nothing else runs, so an ``<img onerror=...>``, an ``onclick`` or a
+``javascript:`` link that slipped past an escape does nothing, and no page can load, send or
+frame anything. A policy computed from the finished file cannot tell a ``<script>`` block that
+was injected into the file itself from its own, so text written into the file must still be
+escaped for its context (``html_text``, ``json_for_script``). Styles stay inline (Leaflet sets
+them); images may be ``data:`` or tiles over https.
 """
 
 from __future__ import annotations

@@ -206,7 +206,7 @@ def parse_scene(raw: Any, index: int, file: str, layer_keys: list[str], feature_
     if not isinstance(rid, str) or not _ID_RE.match(rid):
         bad("id", "required, lowercase ASCII [a-z0-9-], at most 80 characters")
     texts = {name: _text(raw, name, bad) for name in _TEXT_LIMITS}
-    if not texts["title_zh"]:
+    if not texts["title_zh"] and not any(p.field == "title_zh" for p in problems[before:]):
         bad("title_zh", "required field is missing")
     region, extent = raw.get("region"), raw.get("extent")
     if region is None and extent is None:

@@ -13,6 +13,7 @@ characters. The notices are plain text: show them with ``escaping.plain_markdown
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -25,6 +26,7 @@ NOTICE_CHARS = 40
 LAT_RANGE = (-85.0, 85.0)  # web mercator
 LON_RANGE = (-180.0, 180.0)
 ZOOM_RANGE = (2, 19)
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 @dataclass
@@ -59,12 +61,9 @@ def shown(value: object) -> str:
 
 def number_in(value: str | None, lo: float, hi: float) -> float | None:
     """``value`` as a finite float within [lo, hi], else None (text, nan, inf, 1e309, out of range)."""
-    if value is None or len(value) > 40:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
+    if value is None or len(value) > 40 or not _DECIMAL.fullmatch(value.strip()):
+        return None  # only plain ASCII decimals: no "1_0", no other scripts' digits, no "inf"
+    number = float(value)
     if not math.isfinite(number) or not lo <= number <= hi:
         return None
     return number + 0.0  # -0.0 -> 0.0

@@ -1,0 +1,196 @@
+"""The CLI under hostile paths, faults and input: one line on stderr, a non-zero exit, nothing touched."""
+
+from __future__ import annotations
+
+import errno
+import multiprocessing
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from geo_app import boundaries, cli, fileio
+from geo_app.cli import main
+from geo_app.paths import ROOT
+
+#: Commands with an --out, and the arguments that make each valid otherwise.
+OUT_COMMANDS = {
+    "export": ["export", "--layers", "counties", "--region", "622900"],
+    "image": ["image", "--region", "linxia"],
+    "html": ["html"],
+    "deck": ["deck", "--decks", "linxia"],
+}
+SUFFIX = {"export": ".geojson", "image": ".png", "html": ".html", "deck": ".html"}
+
+
+def run(*args: str, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "geo_app", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300, **kw)  # fmt: skip
+
+
+def one_error_line(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr and lines[0].startswith("error: ")
+    return lines[0]
+
+
+def make_device(folder: Path, name: str) -> Path:
+    """A character device (like /dev/null) made with mknod; without root, /dev/null itself
+    (refusing must not touch it), which only fits commands that take any suffix."""
+    if os.geteuid() != 0:
+        if Path(name).suffix == ".png":
+            pytest.skip("mknod needs root; /dev/null has no .png suffix")
+        return Path("/dev/null")
+    dev = folder / name
+    os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    return dev
+
+
+@pytest.mark.parametrize("command", list(OUT_COMMANDS))
+def test_force_onto_a_device_is_refused(command, tmp_path, capsys):
+    device = make_device(tmp_path, f"null{SUFFIX[command]}")
+    before = os.lstat(device)
+    assert main([*OUT_COMMANDS[command], "--out", str(device), "--force"]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert "not a regular file" in line and str(device) in line
+    after = os.lstat(device)
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev
+
+
+def test_force_onto_dev_null_in_a_real_process():
+    res = run("export", "--layers", "counties", "--out", "/dev/null", "--force")
+    assert res.returncode == 2
+    assert "refusing to write /dev/null: not a regular file" in one_error_line(res.stderr)
+
+
+@pytest.mark.parametrize("command", list(OUT_COMMANDS))
+def test_output_under_a_regular_file_is_refused(command, tmp_path, capsys):
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("keep")
+    out = blocker / f"out{SUFFIX[command]}"
+    assert main([*OUT_COMMANDS[command], "--out", str(out)]) == 2
+    assert f"{blocker} is a file, not a folder" in one_error_line(capsys.readouterr().err)
+    assert blocker.read_text() == "keep"
+
+
+@pytest.mark.parametrize("command", list(OUT_COMMANDS))
+def test_output_onto_a_folder_or_a_link_outside_is_refused(command, tmp_path, capsys):
+    a_folder = tmp_path / f"folder{SUFFIX[command]}"
+    a_folder.mkdir()
+    assert main([*OUT_COMMANDS[command], "--out", str(a_folder), "--force"]) == 2
+    assert "is a folder" in one_error_line(capsys.readouterr().err)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("keep")
+    link = folder / f"map{SUFFIX[command]}"
+    link.symlink_to(secret)
+    assert main([*OUT_COMMANDS[command], "--out", str(link), "--force"]) == 2
+    assert "outside the output folder" in one_error_line(capsys.readouterr().err)
+    assert secret.read_text() == "keep" and link.is_symlink()
+
+
+def test_disk_full_is_one_line_exit_1_and_no_partial_file(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "c.geojson"
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", full)
+    assert main(["export", "--layers", "counties", "--region", "622900", "--out", str(out)]) == 1
+    assert one_error_line(capsys.readouterr().err) == f"error: cannot write {out}: the disk is full"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_disk_full_keeps_the_file_being_replaced(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "c.geojson"
+    out.write_text("the previous export")
+    monkeypatch.setattr(fileio, "_create_exclusive", lambda tmp: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
+    assert main(["export", "--layers", "counties", "--region", "622900", "--out", str(out), "--force"]) == 1
+    assert "the disk is full" in one_error_line(capsys.readouterr().err)
+    assert out.read_text() == "the previous export" and [p.name for p in tmp_path.iterdir()] == ["c.geojson"]
+
+
+def test_force_replaces_a_regular_file_whole(tmp_path):
+    out = tmp_path / "c.geojson"
+    out.write_text("old")
+    res = run("export", "--layers", "counties", "--region", "622900", "--out", str(out), "--force")
+    assert res.returncode == 0, res.stderr
+    assert out.read_text(encoding="utf-8").startswith("{") and str(out) in res.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.geojson"]  # no temp file left
+
+
+def _main_as_nobody(argv: list[str], queue) -> None:
+    """Run the CLI in this (forked) process as user 'nobody'; report exit code and stderr."""
+    import contextlib
+    import io
+
+    if os.geteuid() == 0:
+        os.setgid(65534)
+        os.setuid(65534)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(argv)
+    queue.put((code, err.getvalue()))
+
+
+def test_unwritable_folder_is_one_line():
+    """Root writes anywhere, so the CLI runs as 'nobody' in a forked child."""
+    base = Path(tempfile.mkdtemp(prefix="geo_app_cli_ro_"))
+    folder = base / "ro"
+    try:
+        base.chmod(0o755)
+        folder.mkdir()
+        folder.chmod(0o555)
+        if os.geteuid() != 0 and os.access(folder, os.W_OK):
+            pytest.skip("this user can write into a 0555 folder")
+        ctx = multiprocessing.get_context("fork")
+        queue = ctx.Queue()
+        argv = ["export", "--layers", "counties", "--region", "622900", "--out", str(folder / "c.geojson")]
+        proc = ctx.Process(target=_main_as_nobody, args=(argv, queue))
+        proc.start()
+        code, stderr = queue.get(timeout=120)
+        proc.join(30)
+        assert code == 2
+        assert f"folder {folder} is not writable" in one_error_line(stderr)
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o700)
+        folder.rmdir()
+        base.rmdir()
+
+
+def test_a_3000_character_region_query_is_answered_at_once(monkeypatch, capsys):
+    class NoFuzzy:
+        def SequenceMatcher(self, *a, **k):
+            raise AssertionError("a fuzzy search ran for an over-long query")
+
+    monkeypatch.setattr(boundaries, "difflib", NoFuzzy())
+    boundaries.region_index()  # the index is read once per process; not part of the answer's time
+    query = "和政县" * 1000
+    start = time.perf_counter()
+    assert main(["regions", query]) == 2
+    elapsed = time.perf_counter() - start
+    line = one_error_line(capsys.readouterr().err)
+    assert "no region matches" in line and len(line) < 200
+    assert elapsed < 5  # it took 20 s; the bound is generous on purpose
+    with pytest.raises(boundaries.RegionNotFoundError, match="longer than 60 characters"):
+        boundaries.resolve_region(query)
+
+
+def test_unexpected_errors_are_one_line_too(monkeypatch, capsys):
+    def broken(args):
+        raise RuntimeError("something\nwent wrong")
+
+    monkeypatch.setattr(cli, "cmd_regions", broken)  # build_parser looks it up when main runs
+    monkeypatch.delenv("GEO_APP_DEBUG", raising=False)
+    assert main(["regions", "x"]) == 1
+    assert one_error_line(capsys.readouterr().err) == (
+        "error: unexpected RuntimeError: something went wrong (GEO_APP_DEBUG=1 for details)"
+    )
