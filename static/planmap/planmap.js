@@ -168,6 +168,7 @@
       var geo = L.geoJSON(feats, {
         style: function (f) { return STYLES[opts.style || "item"](f.properties); },
         pane: opts.pane || "overlayPane",
+        renderer: opts.canvas ? L.canvas({ padding: 0.5, pane: opts.pane || "overlayPane" }) : undefined,
         interactive: opts.interactive !== false,
         bubblingMouseEvents: true,
         onEachFeature: function (f, lyr) {
