@@ -1,52 +1,76 @@
-"""The deck HTML in Chromium with every outside request refused: arrow keys step through scenes."""
+"""The HTML deck in Chromium with every outside request refused: keys step, a presenter window follows."""
 
 from __future__ import annotations
 
 import pytest
-from geo_app.mapview import layer_keys
 
 from geo_app import scenes
-from geo_app.deck import deck_html
+from geo_app.web.deck import deck_html
+from geo_app.web.layers import layer_keys
 from tests.browser import ARTIFACTS, is_tile, offline_page
 
 pytestmark = pytest.mark.browser
 
 
-def _visible_layers(page) -> list[str]:
-    return page.evaluate("Object.entries(window.__pmLayers).filter(([k, l]) => l._map && !k.startsWith('scene:'))"
-                         ".map(([k]) => k).sort()")  # fmt: skip
-
-
-def test_arrow_keys_change_title_and_layers(map_data, tmp_path):
+@pytest.fixture(scope="module")
+def deck_file(map_data, tmp_path_factory):
     decks = scenes.load_decks(layer_keys(map_data), set(map_data.features["id"]))
-    deck = decks["linxia"]
-    path = tmp_path / "deck.html"
-    path.write_text(deck_html(map_data, [deck], "zh"), encoding="utf-8")
+    path = tmp_path_factory.mktemp("deck") / "deck.html"
+    path.write_text(deck_html(map_data, [decks["linxia"]], "zh"), encoding="utf-8")
+    return path, decks["linxia"]
+
+
+def _title(page) -> str:
+    return page.locator("#pm-deck-title").inner_text()
+
+
+def test_keys_step_through_scenes_with_their_layers_and_labelled_highlights(deck_file, map_data):
+    path, deck = deck_file
     ARTIFACTS.mkdir(exist_ok=True)
-    with offline_page(1600, 900) as (page, blocked):
+    with offline_page(1920, 1080) as (page, blocked):
         page.goto(path.as_uri())
-        page.locator("#pm-title").wait_for(timeout=30_000)
-        page.wait_for_function("document.getElementById('pm-title').textContent.length > 0")
-        assert page.locator("#pm-title").inner_text() == deck.scenes[0].title_zh
-        assert page.locator("#pm-progress").inner_text() == f"1 / {len(deck.scenes)}"
-        assert _visible_layers(page) == sorted(deck.scenes[0].layers)
-
+        page.wait_for_function("() => document.getElementById('pm-deck-title').textContent.length > 0")
+        assert _title(page) == deck.scenes[0].title_zh
+        assert page.title()
         page.keyboard.press("ArrowRight")
-        assert page.locator("#pm-title").inner_text() == deck.scenes[1].title_zh
-        assert page.locator("#pm-progress").inner_text() == f"2 / {len(deck.scenes)}"
-        assert _visible_layers(page) == sorted(deck.scenes[1].layers)
-        # the legend shows only this scene's categories
-        n_categories = len({k.split(":")[1] for k in deck.scenes[1].layers})
+        page.keyboard.press("PageDown")  # a presenter's clicker sends PageDown
         page.wait_for_function(
-            f"document.querySelectorAll('.pm-legend [data-layers]:not(.pm-hidden)').length === {n_categories}",
-            timeout=5_000,
+            f"() => document.getElementById('pm-deck-progress').textContent === '3 / {len(deck.scenes)}'"
         )
-
-        page.keyboard.press("ArrowRight")
-        page.keyboard.press("n")
-        assert page.locator("#pm-notes.on").inner_text() == deck.scenes[2].notes_zh
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(ARTIFACTS / "deck.png"))
+        assert _title(page) == deck.scenes[2].title_zh
+        labelled = page.locator(".pm-l-item.pm-hl").all_inner_texts()
+        names = map_data.features.set_index("id").loc[list(deck.scenes[2].highlight), "label_zh"]
+        for name in names:
+            assert any(name == t.replace("\n", "") for t in labelled), (name, labelled)
+        page.wait_for_function(
+            "() => document.querySelectorAll('path.pm-hl-path, .leaflet-overlay-pane path').length > 0"
+        )
+        page.screenshot(path=str(ARTIFACTS / "deck_1920.png"))
         page.keyboard.press("ArrowLeft")
-        assert page.locator("#pm-title").inner_text() == deck.scenes[1].title_zh
+        page.wait_for_function(
+            f"() => document.getElementById('pm-deck-title').textContent === {deck.scenes[1].title_zh!r}"
+        )
     assert [u for u in blocked if not is_tile(u)] == []
+
+
+def test_the_presenter_window_shows_notes_and_drives_the_deck(deck_file):
+    path, deck = deck_file
+    with offline_page(1440, 900) as (page, _):
+        page.goto(path.as_uri())
+        page.wait_for_function("() => document.getElementById('pm-deck-title').textContent.length > 0")
+        with page.expect_popup() as info:
+            page.keyboard.press("p")
+        presenter = info.value
+        presenter.wait_for_function("() => document.getElementById('pm-p-title').textContent.length > 0")
+        assert presenter.locator("#pm-p-notes").inner_text() == (deck.scenes[0].notes_zh or "—")
+        assert presenter.locator("#pm-p-next").inner_text() == deck.scenes[1].title_zh
+        presenter.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            f"() => document.getElementById('pm-deck-title').textContent === {deck.scenes[1].title_zh!r}"
+        )
+        page.keyboard.press("ArrowRight")
+        presenter.wait_for_function(
+            f"() => document.getElementById('pm-p-title').textContent === {deck.scenes[2].title_zh!r}"
+        )
+        presenter.wait_for_function("() => /^0\\d:\\d\\d$/.test(document.getElementById('pm-p-timer').textContent)")
+        presenter.screenshot(path=str(ARTIFACTS / "deck_presenter.png"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from geo_app.mapview import MapSpec, layer_keys
-from geo_app.standalone import standalone_html
 
 from geo_app.web.assets import find_external_urls
+from geo_app.web.spec import MapSpec
+from geo_app.web.standalone import standalone_html
 from tests.browser import ARTIFACTS, is_tile, offline_page
 
 pytestmark = pytest.mark.browser
@@ -14,58 +14,68 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def html_file(map_data, tmp_path_factory):
-    html = standalone_html(map_data, MapSpec(lang="zh"))
+    html = standalone_html(map_data, MapSpec(lang="zh", plans=("linxia",), mode="standalone"))
     path = tmp_path_factory.mktemp("standalone") / "map.html"
     path.write_text(html, encoding="utf-8")
     return path
 
 
-def test_standalone_file_has_no_external_assets(html_file):
-    assert find_external_urls(html_file.read_text(encoding="utf-8")) == []
+def test_standalone_file_has_no_external_assets_and_a_title_and_policy(html_file):
+    html = html_file.read_text(encoding="utf-8")
+    assert find_external_urls(html) == []
+    assert "<title>临夏州“十四五”科技创新规划</title>" in html
+    assert "Content-Security-Policy" in html
 
 
-def test_standalone_map_draws_every_layer_and_opens_a_popup_offline(html_file, map_data):
+def test_identify_lists_the_county_first_and_the_legend_never_covers_a_popup(html_file, map_data):
     ARTIFACTS.mkdir(exist_ok=True)
-    with offline_page() as (page, blocked):
+    belt = map_data.features.set_index("id").loc["linxia-taizishan-mushroom-belt"].geometry
+    county = map_data.counties.set_index("adcode").loc[622925].geometry
+    p = belt.intersection(county.buffer(-0.03)).representative_point()
+    with offline_page(1440, 900) as (page, blocked):
         page.goto(html_file.as_uri())
-        page.locator(".leaflet-container").wait_for(timeout=30_000)
-        page.locator(".pm-legend .pm-row:not(.pm-hidden)").first.wait_for(timeout=30_000)
-        # every plan layer is registered and on the map
-        on_map = page.evaluate(
-            "Object.entries(window.__pmLayers || {}).filter(([k, l]) => l._map).map(([k]) => k).sort()"
+        page.locator(".pm-l-county").first.wait_for(timeout=30_000)
+        page.wait_for_function("() => document.querySelectorAll('path.pm-item').length > 5")
+        x, y = page.evaluate(
+            f"() => {{ const m = Object.values(window).find(v => v instanceof L.Map); "
+            f"const q = m.latLngToContainerPoint([{p.y}, {p.x}]); return [q.x, q.y]; }}"
         )
-        assert on_map == sorted(layer_keys(map_data))
-        # title, scale bar, north arrow, fullscreen, search, layer control
-        for sel in (".pm-title-bar", ".leaflet-control-scale", ".pm-north", ".leaflet-control-zoom-fullscreen",
-                    ".leaflet-control-search", ".leaflet-control-layers"):  # fmt: skip
-            assert page.locator(sel).count() >= 1, sel
-        # a popup with a verbatim quote
-        page.locator(".leaflet-marker-icon:has(.pm-marker)").first.dispatch_event("click")
-        page.locator(".leaflet-popup-content .pm-quote").wait_for(timeout=10_000)
-        quote = page.locator(".leaflet-popup-content .pm-quote").inner_text().strip()
-        assert quote in set(map_data.features["quote"])
-        # the layer control toggles a layer and the legend follows
-        page.locator(".leaflet-control-layers").hover()
-        before = page.locator(".pm-legend [data-layers]:not(.pm-hidden)").count()
-        page.locator(".leaflet-control-layers-overlays label", has_text="县域创新称号").locator("input").click()
-        page.wait_for_function(
-            f"document.querySelectorAll('.pm-legend [data-layers]:not(.pm-hidden)').length === {before - 1}",
-            timeout=5_000,
-        )
-        page.screenshot(path=str(ARTIFACTS / "standalone.png"))
+        page.mouse.click(x, y)
+        popup = page.locator(".leaflet-popup-content .pm-identify")
+        popup.wait_for(timeout=10_000)
+        items = popup.locator("li").all_inner_texts()
+        assert items[0] == "和政县" and any("食用菌" in i for i in items[1:]), items
+        # choosing an item opens its details with the verbatim quote
+        popup.locator("li", has_text="食用菌").locator("a").click()
+        quote = page.locator(".leaflet-popup-content .pm-quote")
+        quote.wait_for(timeout=10_000)
+        assert quote.inner_text().strip() in set(map_data.features["quote"])
+        pop_box = page.locator(".leaflet-popup").bounding_box()
+        side = page.locator("#pm-side").bounding_box()
+        assert pop_box["x"] + pop_box["width"] <= side["x"]  # the legend lives beside the map
+        page.screenshot(path=str(ARTIFACTS / "standalone_1440.png"))
     assert [u for u in blocked if not is_tile(u)] == []
 
 
-def test_unreachable_tiles_fall_back_to_the_offline_basemap(html_file):
-    """Choosing a tile basemap with no network: the tiles are dropped and a notice says so."""
-    with offline_page() as (page, blocked):
+def test_search_selects_an_item_and_region_wide_items_open_their_list(html_file):
+    with offline_page(1440, 900) as (page, _):
         page.goto(html_file.as_uri())
-        page.locator(".leaflet-container").wait_for(timeout=30_000)
+        page.locator("#pm-search").wait_for(timeout=30_000)
+        page.locator("#pm-search").fill("西北寒旱")
+        page.locator(".pm-search-list li").first.click()
+        page.locator(".leaflet-popup-content .pm-popup").wait_for(timeout=10_000)
+        assert "全州事项" in page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_tiles_that_cannot_load_fall_back_to_the_offline_basemap(html_file):
+    with offline_page(1440, 900) as (page, blocked):
+        page.goto(html_file.as_uri())
+        page.locator(".pm-l-county").first.wait_for(timeout=30_000)
         page.locator(".leaflet-control-layers").hover()
-        page.locator(".leaflet-control-layers-base label", has_text="OpenStreetMap").locator("input").click()
+        page.locator(".leaflet-control-layers-overlays label", has_text="OpenStreetMap").locator("input").click()
         notice = page.locator(".pm-notice")
         notice.wait_for(timeout=15_000)
         assert "离线参考底图" in notice.inner_text()
-        assert page.locator(".leaflet-tile-pane img").count() == 0  # no broken-tile icons left
-        assert page.locator("path.leaflet-interactive").count() > 10  # counties and layers still drawn
+        assert page.locator(".leaflet-tile-pane img").count() == 0
+        assert page.locator("path.pm-item").count() > 5
     assert blocked and all(is_tile(u) for u in blocked)

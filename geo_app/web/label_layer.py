@@ -15,6 +15,7 @@ import shapely
 from shapely.ops import polylabel
 
 from geo_app.details import county_label
+from geo_app.escaping import html_text
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
 from geo_app.names import short_forms
@@ -23,7 +24,6 @@ from geo_app.web.frames import badge_anchor
 from geo_app.web.labels import Candidate, Obstacle, around, place, wrap
 from geo_app.web.layers import _styles, badges, marker_offsets, to_map, towns, visible
 from geo_app.web.spec import MapSpec
-
 
 #: Categories planners look for first get their labels placed first (size still ranks within them).
 BOOST = {"industrial_belt": 4.0, "industry_cluster": 3.0}
@@ -188,6 +188,6 @@ def labels_group(data: MapData, spec: MapSpec, ctx: gpd.GeoDataFrame | None = No
         js = p.js()
         js["ll"] = list(to_map(js["ll"][1], js["ll"][0], spec))
         items.append(js)
-    fg = folium.FeatureGroup(name=t("labels", spec.lang), control=spec.mode != "app")
+    fg = folium.FeatureGroup(name=html_text(t("labels", spec.lang)), control=spec.mode != "app")
     PMCall("labels", items).add_to(fg)
     return fg

@@ -17,6 +17,7 @@ from branca.element import Element
 
 from geo_app.datum import wgs84_to_gcj02
 from geo_app.details import credits
+from geo_app.escaping import html_text
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
 from geo_app.styles import base_color, item_styles
@@ -109,7 +110,7 @@ def orientation_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     """Province outlines and the neighbouring prefectures, for orientation."""
     from geo_app.web.topo import neighbours, provinces
 
-    fg = folium.FeatureGroup(name=t("orientation", spec.lang), control=spec.mode != "app")
+    fg = folium.FeatureGroup(name=html_text(t("orientation", spec.lang)), control=spec.mode != "app")
     prov_line = base_color(data.catalog, "province_line")
     provs = {str(a): {"lc": prov_line, "w": 2.2, "d": "10 4 2 4"} for a in provinces(data).adcode}
     nbrs = {str(a): {"lc": "#9a9a9a", "w": 1, "o": 0.9} for a in neighbours(data).adcode}
@@ -125,7 +126,7 @@ def reference_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     from geo_app.web.topo import reference_near
 
     lang = spec.lang
-    fg = folium.FeatureGroup(name=t("reference", lang), control=spec.mode != "app")
+    fg = folium.FeatureGroup(name=html_text(t("reference", lang)), control=spec.mode != "app")
     ref = reference_near(data)
     near = _near_shown(data, spec)
     ref = ref[ref.geometry.intersects(near)]
@@ -163,7 +164,7 @@ def towns(data: MapData, spec: MapSpec | None = None) -> gpd.GeoDataFrame:
 def counties_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     """The counties of the plan regions (filled on the offline basemap) and prefecture outlines."""
     lang = spec.lang
-    fg = folium.FeatureGroup(name=t("counties", lang), control=spec.mode != "app")
+    fg = folium.FeatureGroup(name=html_text(t("counties", lang)), control=spec.mode != "app")
     codes = data.counties_of_plans(spec.plans)
     shown = data.display_counties[data.display_counties.adcode.isin(codes)]
     offline = BASEMAPS[spec.basemap].url is None
@@ -183,7 +184,7 @@ def counties_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
 
 def context_group(source: str, value: str | dict, ctx: gpd.GeoDataFrame, spec: MapSpec) -> folium.FeatureGroup:
     """Other regions' county boundaries: drawn underneath, never blocking clicks on the plan regions."""
-    fg = folium.FeatureGroup(name=t("context_layer", spec.lang), control=spec.mode != "app")
+    fg = folium.FeatureGroup(name=html_text(t("context_layer", spec.lang)), control=spec.mode != "app")
     PMSource(source, value).add_to(fg)
     props = {str(int(a)): {} for a in ctx.adcode}
     opts = {"style": "context", "interactive": False, "pane": "pmContext", "canvas": len(props) > 300}
@@ -212,7 +213,7 @@ def plan_layer(data: MapData, spec: MapSpec, key: str) -> folium.FeatureGroup:
     """One plan layer (``plan:category``): its drawn areas and lines, and its point markers."""
     lang = spec.lang
     plan, cat = key.split(":")
-    fg = folium.FeatureGroup(name=layer_label(data, key, lang))
+    fg = folium.FeatureGroup(name=html_text(layer_label(data, key, lang)))
     f = data.features
     sub = f[(f.plan == plan) & (f.category == cat)]
     styles = _styles(data)
@@ -285,7 +286,7 @@ def badges(data: MapData, spec: MapSpec) -> list[dict]:
 
 def badges_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     """The regions' badges: region-wide items are listed under them, never painted."""
-    fg = folium.FeatureGroup(name=t("region_wide_items", spec.lang), control=spec.mode != "app")
+    fg = folium.FeatureGroup(name=html_text(t("region_wide_items", spec.lang)), control=spec.mode != "app")
     items = badges(data, spec)
     f = data.features[visible(data, spec) & data.features.region_wide]
     for b in items:

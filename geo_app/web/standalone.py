@@ -8,6 +8,7 @@ forbids loading anything from elsewhere except the optional tiles.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import folium
@@ -18,6 +19,7 @@ from geo_app.escaping import html_text, json_for_script
 from geo_app.i18n import t
 from geo_app.mapdata import MapData
 from geo_app.web import assets
+from geo_app.web.basemaps import BASEMAPS
 from geo_app.web.elements import PMCall, RawScript
 from geo_app.web.frames import bounds
 from geo_app.web.label_layer import labels_group
@@ -48,10 +50,18 @@ def page_title(data: MapData, spec: MapSpec) -> tuple[str, str]:
     return ("；".join(titles) if spec.lang == "zh" else "; ".join(titles)), sub
 
 
+#: Tile basemaps a standalone file offers (unticked; with no network they fall back with a notice).
+STANDALONE_TILES = ("carto", "osm", "esri")
+
+
 def add_layers(m: folium.Map, data: MapData, spec: MapSpec) -> list[folium.FeatureGroup]:
     """Every group of the map, in drawing order; returns the plan layer groups."""
-    for group in (tiles_group(spec), orientation_group(data, spec), reference_group(data, spec),
-                  counties_group(data, spec)):  # fmt: skip
+    for basemap in STANDALONE_TILES:
+        fg = tiles_group(replace(spec, basemap=basemap))
+        fg.layer_name = html_text(BASEMAPS[basemap].label(spec.lang))
+        fg.control, fg.show = True, False
+        fg.add_to(m)
+    for group in (orientation_group(data, spec), reference_group(data, spec), counties_group(data, spec)):
         group.add_to(m)
     plans = spec.plans or tuple(data.catalog.plans)
     keys = [k for k in layer_keys(data) if k.split(":")[0] in plans]

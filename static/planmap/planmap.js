@@ -368,33 +368,37 @@
    * notice says so and the tiles' attribution is replaced by the offline credits.
    */
   PM.tiles = function (group, specs, opts) {
-    var loaded = 0, failed = 0, done = false, timer = null;
-    var layers = specs.map(function (s) { return L.tileLayer(s.url, s.options); });
-    layers.forEach(function (t) { group.addLayer(t); });
-    var base = layers[0];
-    function fallback() {
-      if (done || loaded > 0) return;
-      done = true;
+    var timeout = opts.timeout || 4000;
+    var state = null;
+    function start() {
       var map = group._map;
-      layers.forEach(function (t) { group.removeLayer(t); });
-      if (map) {
+      var layers = specs.map(function (s) { return L.tileLayer(s.url, s.options); });
+      state = { loaded: 0, failed: 0, done: false, layers: layers, timer: null };
+      var st = state;
+      function fallback() {
+        if (st.done || st.loaded > 0 || st !== state) return;
+        st.done = true;
+        layers.forEach(function (t) { map.removeLayer(t); });
         notice(group, map, opts.message);
         map.getContainer().classList.add("pm-offline");
+        PM.tilesFailed = true;
       }
-      PM.tilesFailed = true;
+      layers[0].on("tileload", function () { st.loaded++; clearTimeout(st.timer); });
+      layers[0].on("tileerror", function () { st.failed++; if (st.failed >= 4) fallback(); });
+      layers.forEach(function (t) { t.addTo(map); });
+      map.getContainer().classList.add("pm-tiles");
+      st.timer = setTimeout(fallback, timeout);  // tiles that hang never fire an error
     }
-    base.on("tileload", function () { loaded++; if (timer) { clearTimeout(timer); timer = null; } });
-    base.on("tileerror", function () { failed++; if (failed >= 4) fallback(); });
-    base.on("loading", function () {
-      if (!timer && !loaded) timer = setTimeout(fallback, opts.timeout || 4000);
-    });
-    group.on("add", function () { group._map.getContainer().classList.add("pm-tiles"); });
-    group.on("remove", function (e) {
-      if (timer) clearTimeout(timer);
-      var c = e.target._map && e.target._map.getContainer();
-      if (c) c.classList.remove("pm-tiles", "pm-offline");
-    });
-    if (!timer) timer = setTimeout(fallback, (opts.timeout || 4000) + 1500);
+    function stop(map) {
+      if (!state) return;
+      clearTimeout(state.timer);
+      state.layers.forEach(function (t) { if (map) map.removeLayer(t); });
+      if (map) map.getContainer().classList.remove("pm-tiles", "pm-offline");
+      state = null;
+    }
+    group.on("add", start);
+    group.on("remove", function (e) { stop(e.target._map || group._mapToAdd); });
+    if (group._map) start();
   };
 
   // ------------------------------------------------------------------ view in the URL
