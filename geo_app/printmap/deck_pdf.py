@@ -15,7 +15,7 @@ import matplotlib
 from matplotlib.backends.backend_pdf import PdfPages
 
 from geo_app.mapdata import MapData
-from geo_app.printmap.draw import draw_map
+from geo_app.printmap.draw import MapFigure, draw_map
 from geo_app.printmap.text import RC_LITERAL, literal
 
 Progress = Callable[[float, str], None]
@@ -32,22 +32,37 @@ def scene_region(data: MapData, scene) -> str | None:
     return plans.pop() if len(plans) == 1 else None
 
 
+def scene_figure(data: MapData, deck, scene, page: int, pages: int, lang: str = "zh") -> MapFigure:
+    """One page of the deck: the scene's map with its title, subtitle and the footer 'deck · n / N'."""
+    return draw_map(
+        data,
+        region=scene_region(data, scene),
+        layers=list(scene.layers) or "all",
+        extent=scene.extent,
+        highlight=scene.highlight,
+        size="16:9",
+        lang=lang,
+        title=scene.title(lang),
+        subtitle=scene.subtitle(lang) or None,
+        dpi=PAGE_DPI,
+        footer_line=f"{literal(deck.title(lang))}  ·  {page} / {pages}",
+        legend_items=False,
+    )
+
+
 def deck_pdf_bytes(data: MapData, decks: list, lang: str = "zh", progress: Progress | None = None) -> bytes:
-    """A PDF with one page per scene of ``decks``."""
+    """A PDF with one page per scene of ``decks``; ``progress(fraction, message)`` is told each page."""
     scenes = [(d, s) for d in decks for s in d.scenes]
     if not scenes:
         raise ValueError("no valid scenes to present")
     report = progress or (lambda _f, _m: None)
     n = len(scenes)
     buf = io.BytesIO()
-    title = literal(decks[0].title(lang)) if len(decks) == 1 else " · ".join(literal(d.title(lang)) for d in decks)
+    title = " · ".join(literal(d.title(lang)) for d in decks)
     with matplotlib.rc_context(RC_LITERAL), PdfPages(buf, metadata={"Title": title, "Creator": "geo_app"}) as pdf:
         for i, (deck, scene) in enumerate(scenes, start=1):
             report((i - 1) / n, f"{i}/{n} {literal(scene.title(lang))}")
-            mf = draw_map(data, region=scene_region(data, scene), layers=list(scene.layers) or "all",
-                          extent=scene.extent, highlight=scene.highlight, size="16:9", lang=lang,
-                          title=scene.title(lang), subtitle=scene.subtitle(lang) or None, dpi=PAGE_DPI,
-                          footer_line=f"{literal(deck.title(lang))}  ·  {i} / {n}", legend_items=False)  # fmt: skip
-            pdf.savefig(mf.fig)
+            pdf.savefig(scene_figure(data, deck, scene, i, n, lang).fig)
+        report(n / (n + 1), "fonts")
     report(1.0, f"{n}/{n}")
     return buf.getvalue()

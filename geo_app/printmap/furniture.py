@@ -30,7 +30,7 @@ def _common_suffix(texts: list[str]) -> str:
 
 def default_title(data: MapData, plans: tuple[str, ...], lang: str) -> str:
     """One plan's title; several plans' titles merged on their common ending
-    (临夏州、张掖市“十四五”科技创新规划 / Linxia Prefecture and Zhangye City 14th ... Plans)."""
+    (甲州、乙市“十四五”科技创新规划 / A Prefecture and B City 14th Five-Year ... Plans)."""
     titles = [data.catalog.plans[p].title(lang) for p in plans]
     if not titles:
         return t("app_title", lang)
@@ -50,8 +50,10 @@ def default_title(data: MapData, plans: tuple[str, ...], lang: str) -> str:
 
 
 def default_subtitle(data: MapData, plans: tuple[str, ...], lang: str) -> str:
-    issued = " · ".join(f"{data.catalog.plans[p].short(lang)} {data.catalog.plans[p].issued} {_l('issued', lang)}"
-                        for p in plans)  # fmt: skip
+    dated = [
+        data.catalog.plans[p] for p in plans if str(data.catalog.plans[p].issued or "").strip() not in ("", "None")
+    ]
+    issued = " · ".join(f"{p.short(lang)} {p.issued} {_l('issued', lang)}" for p in dated)
     return f"{_l('subtitle', lang)}  |  {issued}" if issued else _l("subtitle", lang)
 
 

@@ -201,9 +201,19 @@ def place_counties(placer: Placer, data: MapData, base: PanelBase, lang: str, si
 
 
 def names_by_id(data: MapData):
+    """Short map labels by feature id (the catalog's ``label_zh``/``label_en``, else the plan's names),
+    as columns ``name_zh``/``name_en``: the same words the web map shows."""
     from geo_app.printmap import panels as pn
 
-    return pn._cached(data, ("names",), lambda: data.features.set_index("id")[["name_zh", "name_en"]])
+    def build():
+        f = data.features.set_index("id")
+        out = f[["name_zh", "name_en"]].copy()
+        for lang in ("zh", "en"):
+            if f"label_{lang}" in f:
+                out[f"name_{lang}"] = f[f"label_{lang}"].where(f[f"label_{lang}"].notna(), f[f"name_{lang}"])
+        return out
+
+    return pn._cached(data, ("names",), build)
 
 
 def area_lines(data: MapData, grp: AreaGroup, lang: str, highlight: set[str], wider: int = 0) -> list[Line]:

@@ -189,6 +189,13 @@ def _short(name: str, lang: str, n: int = 16) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
+def _label(row, lang: str) -> str:
+    """The short map label of a row (``label_zh``/``label_en`` when the catalog has one)."""
+    zh = getattr(row, "label_zh", None) or row.name_zh
+    en = getattr(row, "label_en", None) or row.name_en
+    return pick(zh if isinstance(zh, str) else row.name_zh, en if isinstance(en, str) else row.name_en, lang)
+
+
 def items_section(flow: Flow, data: MapData, info: LegendInput, lang: str, detailed: bool) -> None:
     cats = data.catalog.categories
     st = it.item_style_table(data)
@@ -205,7 +212,7 @@ def items_section(flow: Flow, data: MapData, info: LegendInput, lang: str, detai
         if not detailed:
             continue
         for row in sub.itertuples():
-            name = _short(pick(row.name_zh, row.name_en, lang), lang)
+            name = _short(_label(row, lang), lang)
             if row.shape in ("area", "line"):
                 angle = st.loc[row.id, "hatch"]
                 angle = None if angle is None or (isinstance(angle, float) and math.isnan(angle)) else float(angle)
@@ -245,7 +252,7 @@ def location_section(flow: Flow, data: MapData, info: LegendInput, lang: str) ->
 
 
 def region_wide_section(flow: Flow, data: MapData, info: LegendInput, lang: str, names: int) -> None:
-    """'临夏州 · 全州事项 25' per plan region, with the first few names; nothing is painted for them."""
+    """'<short name> · 全州事项 25' per plan region, with the first few names; nothing is painted for them."""
     wide = info.region_wide
     if wide.empty:
         return
@@ -260,7 +267,7 @@ def region_wide_section(flow: Flow, data: MapData, info: LegendInput, lang: str,
         if head_text is not None:
             head_text.set_gid(f"legend:region_wide:{plan}")
         if names:
-            shown = [_short(pick(r.name_zh, r.name_en, lang), lang, 12) for r in sub.head(names).itertuples()]
+            shown = [_short(_label(r, lang), lang, 12) for r in sub.head(names).itertuples()]
             more = len(sub) - len(shown)
             line = sep.join(shown) + (_l("more", lang).format(n=more) if more > 0 else "")
             flow.note(_wrap_line(line, 26 if lang != "en" else 60))
@@ -282,7 +289,7 @@ def outside_section(flow: Flow, data: MapData, info: LegendInput, lang: str) -> 
     for row in info.outside.itertuples():
         cat = cats[row.category]
         flow.item(sym_marker(flow, cat["color"], cat.get("icon"), it.is_hollow(data, row.location)),
-                  _short(pick(row.name_zh, row.name_en, lang), lang), gid=f"legend:outside:{row.id}")  # fmt: skip
+                  _short(_label(row, lang), lang), gid=f"legend:outside:{row.id}")  # fmt: skip
     flow.note(_l("outside_note", lang))
 
 

@@ -57,11 +57,17 @@ def provinces_of(counties) -> tuple[int, ...]:
 
 
 def useful(data: MapData, panels: list[Panel]) -> bool:
-    """A locator helps unless the panels already show whole provinces."""
+    """A locator helps unless the panels already show most of their provinces."""
+    from geo_app.boundaries import region_index
+
     provs = provinces_of(c for p in panels for c in p.counties)
-    n_all = sum(len([a for a in data.counties["adcode"] if int(a) // 10000 * 10000 == pv]) for pv in provs)
+    if not provs:
+        return False
+    idx = region_index()
+    counties = idx[idx["level"] == "county"]["adcode"].astype(int)
+    n_all = int(counties.map(lambda a: a // 10000 * 10000).isin(provs).sum())
     n_drawn = len({c for p in panels for c in p.counties})
-    return (bool(provs) and n_drawn < 0.6 * max(n_all, 1)) or len(provs) > 1
+    return n_drawn < 0.6 * max(n_all, 1)
 
 
 def locator_aspect(data: MapData, panels: list[Panel]) -> float | None:

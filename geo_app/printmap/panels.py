@@ -65,24 +65,20 @@ def _padded(bounds, pad: float) -> tuple[float, float, float, float]:
 
 
 def clusters(outlines: dict[int, shapely.Geometry]) -> list[list[int]]:
-    """Group regions (adcode -> outline in a metric CRS) so near ones share a panel (single linkage)."""
+    """Group regions (adcode -> outline in a metric CRS) so near ones share a panel (single linkage:
+    two regions join when their gap is under ``CLUSTER_GAP`` of the smaller one's size)."""
     codes = list(outlines)
-    groups = [[c] for c in codes]
-    merged = True
-    while merged and len(groups) > 1:
-        merged = False
-        for i in range(len(groups)):
-            for j in range(i + 1, len(groups)):
-                a = shapely.union_all([outlines[c] for c in groups[i]])
-                b = shapely.union_all([outlines[c] for c in groups[j]])
-                size = min(max(_span(a)), max(_span(b)))
-                if a.distance(b) <= CLUSTER_GAP * size:
-                    groups[i] += groups.pop(j)
-                    merged = True
-                    break
-            if merged:
-                break
-    return groups
+    group = {c: i for i, c in enumerate(codes)}
+    size = {c: max(_span(outlines[c])) for c in codes}
+    for i, a in enumerate(codes):
+        for b in codes[i + 1 :]:
+            if group[a] != group[b] and outlines[a].distance(outlines[b]) <= CLUSTER_GAP * min(size[a], size[b]):
+                old, new = group[b], group[a]
+                group = {c: new if g == old else g for c, g in group.items()}
+    out: dict[int, list[int]] = {}
+    for c in codes:
+        out.setdefault(group[c], []).append(c)
+    return list(out.values())
 
 
 def _span(g: shapely.Geometry) -> tuple[float, float]:
@@ -100,14 +96,18 @@ def region_of(county: int, adcodes: tuple[int, ...]) -> int:
 
 
 def make_panels(data: MapData, content: MapContent) -> list[Panel]:
-    """The panels of a map, west to east."""
+    """The panels of a map, west to east (cached per region choice)."""
     if content.extent is not None:
         return [_scene_panel(data, content)]
-    counties = data.counties[data.counties["adcode"].isin(content.counties)]
+    return _cached(data, ("panels", content.counties, content.adcodes), lambda: _region_panels(data, content))
+
+
+def _region_panels(data: MapData, content: MapContent) -> list[Panel]:
+    counties = data.display_counties[data.display_counties["adcode"].isin(content.counties)]
     if counties.empty:
         raise ValueError("the region has no counties to draw")
-    crs0 = local_metric_crs(float(counties.geometry.union_all().centroid.x))
-    proj = counties.to_crs(crs0)
+    lon0, _, lon1, _ = counties.total_bounds
+    proj = counties.to_crs(local_metric_crs((lon0 + lon1) / 2))
     by_region: dict[int, list[int]] = {}
     for code in proj["adcode"]:
         by_region.setdefault(region_of(int(code), content.adcodes), []).append(int(code))
@@ -116,7 +116,8 @@ def make_panels(data: MapData, content: MapContent) -> list[Panel]:
     for group in clusters(outlines):
         codes = tuple(sorted(c for r in group for c in by_region[r]))
         sub = counties[counties["adcode"].isin(codes)]
-        crs = local_metric_crs(float(sub.geometry.union_all().centroid.x))
+        x0, _, x1, _ = sub.total_bounds
+        crs = local_metric_crs((x0 + x1) / 2)
         bounds = sub.to_crs(crs).total_bounds
         panels.append(Panel(("regions", tuple(sorted(group))), crs, _cm(crs), _padded(bounds, PAD), codes,
                             tuple(sorted(group))))  # fmt: skip
@@ -174,12 +175,19 @@ def tolerance(m_per_mm: float) -> float:
     return 0.12 * m_per_mm
 
 
+#: Above this tolerance (m) the display geometry (simplified at 150 m for the web map) is fine enough.
+DISPLAY_TOLERANCE = 200.0
+
+
 def counties_projected(data: MapData, panel: Panel, tol: float) -> gpd.GeoDataFrame:
-    """The panel's counties in its CRS, coverage-simplified to ``tol`` metres (shared edges stay shared)."""
+    """The panel's counties in its CRS, coverage-simplified to ``tol`` metres (shared edges stay shared).
+
+    Large areas start from the display counties (already simplified), so a province is quick."""
     tol_key = round(tol, -1)
 
     def build():
-        sub = data.counties[data.counties["adcode"].isin(panel.counties)].to_crs(panel.crs)
+        source = data.display_counties if tol_key >= DISPLAY_TOLERANCE else data.counties
+        sub = source[source["adcode"].isin(panel.counties)].to_crs(panel.crs)
         if tol_key > 0 and len(sub):
             sub = sub.copy()
             sub["geometry"] = shapely.coverage_simplify(sub.geometry.values, tol_key, simplify_boundary=True)
@@ -196,6 +204,9 @@ def reference_projected(data: MapData, crs: str) -> gpd.GeoDataFrame:
 def features_projected(data: MapData, frame: gpd.GeoDataFrame, crs: str, tol: float) -> gpd.GeoSeries:
     """Feature geometries in ``crs`` simplified to ``tol`` metres, by feature id (cached per item)."""
     tol_key = round(tol, -1)
+    if tol_key >= DISPLAY_TOLERANCE:
+        display = data.display_features.set_index("id").geometry
+        frame = frame.assign(geometry=[display.get(i, g) for i, g in zip(frame["id"], frame.geometry, strict=True)])
     out = {}
     for fid, geom in zip(frame["id"], frame.geometry, strict=True):
 
