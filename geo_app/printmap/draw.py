@@ -123,13 +123,14 @@ def draw_layers(ax, data: MapData, panel: pn.Panel, content: MapContent, m_per_m
 
 
 def draw_labels(fig, ax, data: MapData, base: PanelBase, items: it.PanelItems, panel: pn.Panel, lang: str,
-                highlight: set[str], named: bool) -> list[str]:  # fmt: skip
+                highlight: set[str], named: bool, scale: float = 1.0) -> list[str]:  # fmt: skip
     """County names first, then every item's label; returns the ids left unlabelled."""
     placer = labels.Placer(fig, ax)
     labels.block_furniture(placer, named)
     labels.block_markers(placer, items, base)
-    labels.place_counties(placer, data, base, lang)
-    return labels.place_items(placer, data, items, panel.extent, lang, highlight, 6.8 if lang != "en" else 6.2)
+    labels.place_counties(placer, data, base, lang, 7.5 * scale)
+    size = (6.8 if lang != "en" else 6.2) * scale
+    return labels.place_items(placer, data, items, panel.extent, lang, highlight, size)
 
 
 def panel_name(data: MapData, panel: pn.Panel, lang: str) -> str:
@@ -230,7 +231,8 @@ def draw_map(
             base = draw_base(ax, data, panel, m_per_mm)
             drawn = draw_layers(ax, data, panel, content, m_per_mm)
             drawn.outside = it.draw_outside(ax, data, panel, out_rows, m_per_mm)
-            result.unlabelled += draw_labels(fig, ax, data, base, drawn, panel, lang, hl, len(panels) > 1)
+            result.unlabelled += draw_labels(fig, ax, data, base, drawn, panel, lang, hl, len(panels) > 1,
+                                             1.0 if legend_items else 1.15)  # fmt: skip
             furniture.scale_bar(ax, data, panel, m_per_mm, lang)
             furniture.north_arrow(ax, data, panel, lang)
             furniture.panel_corner_note(ax, data, panel, lang, panel_name(data, panel, lang) if len(panels) > 1

@@ -328,6 +328,8 @@ def draw_legend(fig, rect_frac, w_mm: float, h_mm: float, data: MapData, info: L
         return flow
 
     tries = [c for c in tries if detailed or not c[0]]
+    if not detailed:  # a deck page: larger text first, it is read from across a room
+        tries = [(False, 1.35, 3), (False, 1.2, 3), *tries]
     for choice in tries:
         if not build(True, *choice).overflow:
             break

@@ -21,8 +21,8 @@ CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Not
 RC_LITERAL = {
     "text.usetex": False,
     "axes.unicode_minus": False,
-    "pdf.fonttype": 42,
-    "ps.fonttype": 42,
+    "pdf.fonttype": 3,
+    "ps.fonttype": 3,
     "svg.fonttype": "none",
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
