@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
 import matplotlib.lines as mlines
 from matplotlib.patches import FancyBboxPatch, Polygon, Rectangle
@@ -134,14 +135,18 @@ def scale_bar(ax, data: MapData, panel: Panel, m_per_mm: float, lang: str, targe
         color=text, zorder=14)  # fmt: skip
 
 
-def north_arrow(ax, data: MapData, panel: Panel, lang: str) -> None:
-    """An arrow to true north (turned by the grid convergence of the projection), top right."""
+@lru_cache(maxsize=16)
+def _transformers(crs: str):
     from pyproj import Transformer
 
+    return Transformer.from_crs(crs, 4326, always_xy=True), Transformer.from_crs(4326, crs, always_xy=True)
+
+
+def north_arrow(ax, data: MapData, panel: Panel, lang: str) -> None:
+    """An arrow to true north (turned by the grid convergence of the projection), top right."""
     text = colour(data, "text", "#222222")
     x0, y0, x1, y1 = panel.extent
-    tr = Transformer.from_crs(panel.crs, 4326, always_xy=True)
-    back = Transformer.from_crs(4326, panel.crs, always_xy=True)
+    tr, back = _transformers(panel.crs)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     lon, lat = tr.transform(cx, cy)
     nx, ny = back.transform(lon, lat + 0.05)

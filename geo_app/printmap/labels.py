@@ -130,6 +130,7 @@ def _inside_candidates(grp: AreaGroup, others: list[AreaGroup], step: float) -> 
     """Points inside the shape, best first: deep inside it and outside the other (smaller) items."""
     g = grp.geom
     x0, y0, x1, y1 = g.bounds
+    step = max(step, math.sqrt((x1 - x0) * (y1 - y0) / 600))  # at most ~600 grid points
     xs = np.arange(x0 + step / 2, x1, step)
     ys = np.arange(y0 + step / 2, y1, step)
     pts = shapely.points(np.array(np.meshgrid(xs, ys)).reshape(2, -1).T) if len(xs) and len(ys) else np.array([])
@@ -311,7 +312,14 @@ def place_items(placer: Placer, data: MapData, items: PanelItems, extent, lang: 
             sx = dx + math.copysign(w_mm / 2, dx) if dx else 0
             sy = dy + math.copysign(h_mm / 2, dy) if dy else 0
             cands.append((pm.x + sx * mm, pm.y + sy * mm))
-        if placer.place(arts, ws, hs, cands) is None:
+        box = placer.place(arts, ws, hs, cands)
+        if box is None:  # a little further out, with a leader back to the marker
+            ring = [(pm.x + r * mm * math.cos(a), pm.y + r * mm * math.sin(a))
+                    for r in (7, 10) for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)]  # fmt: skip
+            box = placer.place(arts, ws, hs, ring)
+            if box is not None:
+                _leader(placer, box, shapely.Point(pm.x, pm.y), colour(data, "muted", "#555555"))
+        if box is None:
             missing.append(pm.id)
             for a in arts:
                 a.remove()

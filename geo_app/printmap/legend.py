@@ -185,8 +185,14 @@ def text_width_mm(s: str, size: float, weight: str) -> float:
 
 
 def _short(name: str, lang: str, n: int = 16) -> str:
+    """A name cut to about ``n`` Chinese characters (English: at a word boundary) with an ellipsis."""
     limit = n if lang != "en" else 2 * n + 6
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if lang == "en" and " " in cut:
+        cut = cut[: cut.rfind(" ")].rstrip(",;:(–-")
+    return cut + "…"
 
 
 def _label(row, lang: str) -> str:

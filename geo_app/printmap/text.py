@@ -24,6 +24,7 @@ RC_LITERAL = {
     "pdf.fonttype": 3,
     "ps.fonttype": 3,
     "svg.fonttype": "none",
+    "pdf.compression": 3,  # 6 costs a third more time for a few per cent of size
 }
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
