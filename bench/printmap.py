@@ -79,7 +79,7 @@ def main(argv=None) -> int:
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · {os.cpu_count()} cores · "
         f"Python {platform.python_version()} · load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f}",
         "",
-        f"Map data built once first ({load_s:.1f} s, not counted, as the app caches it) and the region choices "
+        f"Map data built once first ({load_s:.2f} s, not counted, as the app caches it) and the region choices "
         f"listed (as the app's selector does at start). Median of {args.reps} runs after a first call; the first "
         "call (fonts, projected geometry, province outline) is listed apart: it is what the first download after a "
         "start costs.",

@@ -51,11 +51,13 @@ class ImageResult:
     path: Path
     size_px: tuple[int, int] | None  # PNG pixels; None for PDF
     size_mm: tuple[float, float]
-    features: int
+    features: int  # items drawn on the map
+    listed: int = 0  # region-wide items listed in the legend
 
     def summary(self) -> str:
         size = f"{self.size_px[0]}x{self.size_px[1]} px" if self.size_px else "vector PDF"
-        return f"wrote {self.path} ({size}, {self.size_mm[0]:.0f} x {self.size_mm[1]:.0f} mm, {self.features} features)"
+        return (f"wrote {self.path} ({size}, {self.size_mm[0]:.0f} x {self.size_mm[1]:.0f} mm, {self.features} items "
+                f"drawn, {self.listed} region-wide items listed)")  # fmt: skip
 
 
 @lru_cache(maxsize=1)
@@ -281,7 +283,7 @@ def render_map(out: str | Path, size: str = "a4", lang: str = "zh", layers="all"
     atomic_write_bytes(out, figure_bytes(mf.fig, fmt, dpi, mf.title))
     w, h = page_size(size)
     size_px = (round(w * MM * dpi), round(h * MM * dpi)) if fmt == "png" else None
-    return ImageResult(out, size_px, (w, h), len(mf.drawn_ids) + len(mf.content.region_wide))
+    return ImageResult(out, size_px, (w, h), len(mf.drawn_ids), len(mf.content.region_wide))
 
 
 def image_bytes(
