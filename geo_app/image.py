@@ -5,6 +5,7 @@ from geo_app.printmap import (  # noqa: F401
     FontNotFoundError,
     ImageResult,
     check_options,
+    deck_pdf_bytes,
     draw_map,
     find_cjk_font,
     image_bytes,
