@@ -281,6 +281,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "print_items": {"zh": "图上规划事项", "en": "Plan items on the map"},
     "print_location": {"zh": "位置依据", "en": "How each place is known"},
     "print_listed": {"zh": "只列出，不在图上绘制", "en": "listed, not drawn"},
+    "print_within": {"zh": "其中仅涉及：{regions}", "en": "of which for one region only: {regions}"},
     "print_more": {"zh": "等（另{n}项）", "en": " and {n} more"},
     "print_base": {"zh": "底图", "en": "Base map"},
     "print_region_line": {"zh": "规划区域界", "en": "plan region boundary"},

@@ -215,7 +215,14 @@ def draw_map(
     whole_pixels: bool = False,
     legend_items: bool = True,
 ) -> MapFigure:
-    """The print map of a region choice (or a scene ``extent``) with ``highlight``ed items."""
+    """The print map of a region choice (or a scene ``extent``) with ``highlight``ed items.
+
+    ``region``: a choice of ``regions.region_choices`` (default: the first); ``layers``: tokens (all, a
+    plan id, a category, plan:category, feature ids); ``extent``: (min_lon, min_lat, max_lon, max_lat) of
+    a scene, widened to hold the highlighted items; ``title``/``subtitle`` are drawn literally;
+    ``footer_line``: a deck's 'title · n / N'; ``legend_items``: list each drawn item in the legend.
+    Steps: frame, base, layers, labels (per panel), then legend with locator, title, footer.
+    """
     check_options(None, size, lang)
     family = find_cjk_font()
     data = data or default_data()

@@ -272,11 +272,37 @@ def region_wide_section(flow: Flow, data: MapData, info: LegendInput, lang: str,
         head_text = flow.header(head, keep=2)
         if head_text is not None:
             head_text.set_gid(f"legend:region_wide:{plan}")
+        within = _within_counts(data, sub, lang)
+        if within:  # a multi-region plan: how many belong to one of its regions only
+            listed = sep.join(f"{name} {n}" for name, n in within)
+            flow.note(_wrap_line(_l("within", lang).format(regions=listed), 26 if lang != "en" else 60))
         if names:
             shown = [_short(_label(r, lang), lang, 12) for r in sub.head(names).itertuples()]
             more = len(sub) - len(shown)
             line = sep.join(shown) + (_l("more", lang).format(n=more) if more > 0 else "")
             flow.note(_wrap_line(line, 26 if lang != "en" else 60))
+
+
+def _within_counts(data: MapData, sub: pd.DataFrame, lang: str) -> list[tuple[str, int]]:
+    """(region label, count) of the items tied to one region of a multi-region plan (``within``)."""
+    if "within" not in sub:
+        return []
+    counts: dict[str, int] = {}
+    for w in sub["within"]:
+        for code in list(w) if w is not None and not isinstance(w, float) else []:
+            name = region_label(int(code), lang)
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def region_label(adcode: int, lang: str) -> str:
+    """A region's short name (天水市 / Tianshui) from the offline region index."""
+    from geo_app.boundaries import region_index
+
+    rows = region_index().query("adcode == @adcode")
+    if rows.empty:
+        return str(adcode)
+    return details.county_label(str(rows.iloc[0]["name_zh"]), lang)
 
 
 def _wrap_line(text: str, width: int) -> str:
