@@ -10,14 +10,13 @@ leaves no partial file and an existing file as it was.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geo_app import __version__
-from geo_app.fileio import OutputPathError, atomic_path, atomic_write_bytes, atomic_write_text, check_output_path
+from geo_app.fileio import OutputPathError, atomic_write_bytes, atomic_write_text, check_output_path
 
 
 class UserError(Exception):
@@ -95,21 +94,20 @@ def _export_epilog() -> str:
 
 
 def cmd_image(args: argparse.Namespace) -> int:
-    from geo_app import image
+    from geo_app import printmap
 
-    image.check_options(args.out, args.size, args.lang, args.region)
+    printmap.check_options(args.out, args.size, args.lang)
     out = _out_path(args.out, args.force)
-    with atomic_path(out) as tmp:
-        result = image.render_map(
-            tmp,
-            size=args.size,
-            lang=args.lang,
-            layers=_split(args.layers),
-            region=args.region,
-            title=args.title,
-            dpi=args.dpi,
-        )
-    print(dataclasses.replace(result, path=out).summary())
+    result = printmap.render_map(  # written atomically (fileio.atomic_write_bytes)
+        out,
+        size=args.size,
+        lang=args.lang,
+        layers=_split(args.layers),
+        region=args.region,
+        title=args.title,
+        dpi=args.dpi,
+    )
+    print(result.summary())
     return 0
 
 
@@ -169,7 +167,13 @@ def cmd_deck(args: argparse.Namespace) -> int:
     if args.format == "html":
         atomic_write_text(out, deck.deck_html(data, chosen, args.lang))
     else:
-        atomic_write_bytes(out, deck.deck_pdf_bytes(data, chosen, args.lang))
+        from geo_app.printmap import deck_pdf_bytes
+
+        def progress(fraction: float, message: str) -> None:
+            if sys.stderr.isatty():
+                print(f"\r{fraction:4.0%}  {message[:60]:<60}", end="" if fraction < 1 else "\n", file=sys.stderr)
+
+        atomic_write_bytes(out, deck_pdf_bytes(data, chosen, args.lang, progress=progress))
     print(f"wrote {out} ({n} scenes, {args.format})")
     return 0
 
@@ -265,12 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
         "image",
         help="draw a print-ready static map (PNG at 300 dpi or vector PDF)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description="Draw the plan layers on the county map for slides and documents: title, legend, scale bar, "
+        description="Draw the plan layers on the county map for slides and documents: every area item coloured, "
+        "hatched and labelled, region-wide items listed in the legend, a locator, title, scale bar, "
         "north arrow, sources and date. Chinese text uses the Noto Sans CJK font "
         "(Debian: apt-get install fonts-noto-cjk).",
         epilog="""examples:
-  python -m geo_app image --out map.png                       # A4 landscape, both plans, Chinese
-  python -m geo_app image --out linxia.pdf --region linxia --size 16:9 --lang en
+  python -m geo_app image --out map.png                       # A4 landscape, every plan, Chinese
+  python -m geo_app image --out plan.pdf --region PLAN_ID --size 16:9 --lang en
   python -m geo_app image --out belts.png --layers industrial_belt,ecology --title 产业带与生态""",
     )
     p.add_argument("--out", required=True, help="output file: .png (300 dpi) or .pdf (vector)")
@@ -284,12 +289,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--layers",
         default="all",
-        help="comma list as for export: all, a plan id, a category, plan:category, feature ids",
+        help="comma list: all, a plan id, a category, plan:category, feature ids (default: all)",
     )
     p.add_argument(
-        "--region", default="both", metavar="REGION", help="linxia | zhangye | both (two panels) (default: both)"
+        "--region",
+        default=None,
+        metavar="REGION",
+        help="a region choice: all (every plan; regions far apart get a panel each), a plan id, or "
+        "the adcode of one region of a multi-region plan (default: the first choice)",
     )
-    p.add_argument("--title", help="title (default: the plans' titles)")
+    p.add_argument("--title", help="title (default: the plans' titles); drawn literally")
     p.add_argument("--dpi", type=int, default=300, help="PNG resolution (default: 300)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_image)
