@@ -87,7 +87,7 @@ def test_standalone_search_and_layers_show_hostile_names_as_text_in_chromium(map
         hit.wait_for(timeout=10_000)
         assert "<img src=x" in hit.inner_text()  # shown literally
         hit.click()
-        page.wait_for_timeout(500)  # the popup of the hit opens after a short delay
+        page.locator(".leaflet-popup-content").wait_for(timeout=10_000)  # the hit's details open
         assert page.evaluate("window.__xss") is None
 
 

@@ -50,7 +50,7 @@ def test_identify_lists_the_county_first_and_the_legend_never_covers_a_popup(htm
         quote = page.locator(".leaflet-popup-content .pm-quote")
         quote.wait_for(timeout=10_000)
         assert quote.inner_text().strip() in set(map_data.features["quote"])
-        pop_box = page.locator(".leaflet-popup").bounding_box()
+        pop_box = page.locator(".leaflet-popup:has(.pm-quote)").bounding_box()
         side = page.locator("#pm-side").bounding_box()
         assert pop_box["x"] + pop_box["width"] <= side["x"]  # the legend lives beside the map
         page.screenshot(path=str(ARTIFACTS / "standalone_1440.png"))

@@ -175,7 +175,8 @@
           var p = f.properties;
           if (p.k !== undefined) PM.byKey[p.k] = lyr;
           if (p.tip) lyr.bindTooltip(p.tip, { sticky: true, className: "pm-tip" });
-          if (p.pop) lyr.bindPopup(p.pop, { maxWidth: 420, minWidth: 260, className: "pm-pop" });
+          // areas keep their details for the identify list (a bound popup would swallow the click)
+          if (p.pop) lyr.pmPop = p.pop;
         },
       });
       geo.pmRole = opts.role || null;
@@ -441,6 +442,16 @@
 
   // ------------------------------------------------------------------ identify (standalone, deck)
 
+  /** Open a layer's details at `latlng` (its bound popup, or the details kept for identify). */
+  PM.openDetails = function (map, lyr, latlng) {
+    var pop = lyr.getPopup && lyr.getPopup();
+    var html = pop ? pop.getContent() : lyr.pmPop;
+    if (!html) return;
+    var at = latlng || (lyr.getLatLng ? lyr.getLatLng() : lyr.getBounds().getCenter());
+    map.closePopup();
+    L.popup({ maxWidth: 420, minWidth: 260, className: "pm-pop" }).setLatLng(at).setContent(html).openOn(map);
+  };
+
   function containing(layer, latlng) {
     if (!root.leafletPip) return [];
     return root.leafletPip.pointInLayer(latlng, layer, false);
@@ -450,7 +461,15 @@
    * A click lists everything at that point: the county first, then every plan item there
    * (areas containing it, markers within 14 px); choosing one opens its details.
    */
-  PM.identify = function (map, opts) {
+  PM.identify = function (target, opts) {
+    if (!(target instanceof L.Map)) {  // called on a layer group: set up once it is on the map
+      if (target._map) PM.identify(target._map, opts);
+      else target.once("add", function () { PM.identify(target._map, opts); });
+      return;
+    }
+    var map = target;
+    if (map.__pmIdentify) return;
+    map.__pmIdentify = true;
     map.on("click", function (e) {
       var counties = [], items = [];
       map.eachLayer(function (lyr) {
@@ -480,12 +499,10 @@
         var tip = lyr.getTooltip && lyr.getTooltip();
         var tmp = document.createElement("div");
         tmp.innerHTML = tip ? tip.getContent() : "?";
-        a.textContent = tmp.textContent;
+        a.textContent = tmp.textContent.split("\n")[0];
         a.onclick = function (ev) {
-          ev.preventDefault();
-          var pop = lyr.getPopup && lyr.getPopup();
-          if (pop) L.popup({ maxWidth: 420, minWidth: 260, className: "pm-pop" })
-            .setLatLng(e.latlng).setContent(pop.getContent()).openOn(map);
+          L.DomEvent.stop(ev);  // the click must not reach the map (a new identify list)
+          PM.openDetails(map, lyr, e.latlng);
         };
         li.appendChild(a);
         list.appendChild(li);
@@ -516,7 +533,7 @@
       input.value = e.t;
       map.setView(e.ll, e.z);
       var lyr = PM.byKey[e.k] || PM.byKey["badge:" + e.p];
-      if (lyr && lyr.openPopup) setTimeout(function () { lyr.openPopup(); }, 300);
+      if (lyr) map.once("moveend", function () { PM.openDetails(map, lyr); });
     }
     input.addEventListener("input", function () {
       var q = input.value.trim().toLowerCase();
