@@ -19,6 +19,7 @@ import pytest
 from folium import plugins
 
 from geo_app.web import assets
+from geo_app.web.elements import PlanLib
 from geo_app.web.assets import (
     STREAMLIT_BASE_URL,
     VENDOR_DIR,
@@ -32,19 +33,18 @@ from geo_app.web.assets import (
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = load_manifest()
-CDN_URLS = set(MANIFEST["assets"])
+CDN_URLS = set(MANIFEST["assets"]) | set(assets.OWN_ASSETS)
 
-# classes the app may use: each must be fully vendored
+# classes the maps use: each must be fully vendored (and nothing the maps do not load is)
 VENDORED_CLASSES = [
     folium.Map,
     plugins.Fullscreen,
-    plugins.MeasureControl,
-    plugins.MousePosition,
     plugins.Search,
-    plugins.MiniMap,
     plugins.MarkerCluster,
-    plugins.HeatMap,
+    plugins.Draw,
+    PlanLib,
 ]
+NOT_VENDORED = [plugins.MeasureControl, plugins.MousePosition, plugins.MiniMap]
 
 POLYGON = {
     "type": "FeatureCollection",
@@ -67,13 +67,10 @@ def _full_map() -> folium.Map:
     folium.Marker([35.4, 103.3], popup="a", icon=folium.Icon(icon="industry", prefix="fa")).add_to(m)
     cluster = plugins.MarkerCluster().add_to(m)
     folium.Marker([35.5, 103.1]).add_to(cluster)
-    plugins.HeatMap([[35.5, 103.2, 1.0]]).add_to(m)
     plugins.Fullscreen().add_to(m)
-    plugins.MeasureControl().add_to(m)
-    plugins.MousePosition().add_to(m)
-    plugins.MiniMap().add_to(m)
+    plugins.Draw().add_to(m)
     plugins.Search(layer=gj, search_label="name").add_to(m)
-    cm.linear.YlOrRd_09.scale(0, 100).add_to(m)  # adds CDN d3 to the header at render time
+    PlanLib().add_to(m)
     folium.LayerControl().add_to(m)
     return m
 
@@ -84,6 +81,11 @@ def _cdn_urls_in(html: str) -> set[str]:
 
 # ---------------------------------------------------------------------------
 # the vendored tree
+
+
+def test_own_client_code_is_served_from_static() -> None:
+    for url, rel in assets.OWN_ASSETS.items():
+        assert (VENDOR_DIR / rel).resolve().is_file(), url
 
 
 def test_every_manifest_file_exists_nonempty_and_matches_hash() -> None:
@@ -129,6 +131,11 @@ def test_used_classes_are_fully_vendored(cls: type) -> None:
         assert url in CDN_URLS, f"{cls.__name__}: {url} not vendored"
 
 
+@pytest.mark.parametrize("cls", NOT_VENDORED, ids=lambda c: c.__name__)
+def test_plugins_the_maps_do_not_load_are_not_vendored(cls: type) -> None:
+    assert not any(url in CDN_URLS for _, url in [*cls.default_js, *cls.default_css])
+
+
 def test_manifest_matches_installed_folium() -> None:
     """Vendored + not_vendored is exactly what the installed folium/branca reference."""
     spec = importlib.util.spec_from_file_location("vendor_assets", REPO / "scripts" / "vendor_assets.py")
@@ -141,7 +148,13 @@ def test_manifest_matches_installed_folium() -> None:
         del sys.modules[spec.name]
     discovered = set(mod.discover_urls())
     assert MANIFEST["folium_version"] == folium.__version__
-    assert discovered == CDN_URLS | set(MANIFEST["not_vendored"])
+    own_libraries = {u for u in MANIFEST["assets"] if u not in discovered}  # what our own map code builds on
+    planlib = {u for _, u in [*PlanLib.default_js, *PlanLib.default_css]} - set(assets.OWN_ASSETS) - discovered
+    assert own_libraries == planlib | {
+        "https://cdn.jsdelivr.net/npm/leaflet-draw@1.0.4/dist/leaflet.draw.css",
+        "https://cdn.jsdelivr.net/npm/leaflet-draw@1.0.4/dist/leaflet.draw.js",
+    }
+    assert discovered == (set(MANIFEST["assets"]) - own_libraries) | set(MANIFEST["not_vendored"])
 
 
 # ---------------------------------------------------------------------------
@@ -194,14 +207,14 @@ def test_localize_again_with_another_base() -> None:
 
 def test_missing_asset_raises_with_urls() -> None:
     m = folium.Map()
-    plugins.Draw().add_to(m)
+    plugins.MeasureControl().add_to(m)
     with pytest.raises(MissingAssetError) as err:
         localize_map(m, "/v/")
-    assert "leaflet.draw/1.0.2/leaflet.draw.js" in str(err.value)
-    assert all("leaflet.draw" in u for u in err.value.urls)
+    assert "leaflet-measure" in str(err.value)
+    assert all("leaflet-measure" in u for u in err.value.urls)
 
     late = localize_map(folium.Map(), "/v/")
-    plugins.Draw().add_to(late)
+    plugins.MeasureControl().add_to(late)
     with pytest.raises(MissingAssetError):
         late.get_root().render()
 
@@ -216,6 +229,7 @@ def test_localized_map_survives_pickle_and_deepcopy() -> None:
 
 def test_pop_colormaps_detaches_legends() -> None:
     m = _full_map()
+    cm.linear.YlOrRd_09.scale(0, 100).add_to(m)  # adds CDN d3 to the header at render time
     choropleth = folium.Choropleth(POLYGON, data={"临夏": 3}, key_on="feature.properties.name").add_to(m)
     assert choropleth.color_scale is not None
     legends = pop_colormaps(m)
@@ -256,14 +270,14 @@ def test_inline_html_accepts_localized_pages() -> None:
 
 def test_inline_html_strict_about_unknown_cdn() -> None:
     m = folium.Map()
-    plugins.Draw().add_to(m)
+    plugins.MeasureControl().add_to(m)
     page = m.get_root().render()
     with pytest.raises(MissingAssetError):
         inline_html(page)
     loose = inline_html(page, strict=False)
     assert find_external_urls(loose) == [
-        "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.css",
-        "https://cdnjs.cloudflare.com/ajax/libs/leaflet.draw/1.0.2/leaflet.draw.js",
+        "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.css",
+        "https://cdn.jsdelivr.net/gh/ljagis/leaflet-measure@2.1.7/dist/leaflet-measure.min.js",
     ]
 
 

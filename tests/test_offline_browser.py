@@ -49,8 +49,7 @@ def _map() -> folium.Map:
     folium.Marker([35.65, 103.0], icon=folium.Icon(color="red", icon="info-sign")).add_to(m)
     folium.Marker([35.65, 103.4], icon=folium.Icon(color="green", icon="industry", prefix="fa")).add_to(m)
     plugins.Fullscreen().add_to(m)
-    plugins.MousePosition().add_to(m)
-    plugins.MeasureControl().add_to(m)
+    plugins.Draw().add_to(m)
     plugins.Search(layer=gj, search_label="name").add_to(m)
     return m
 
@@ -97,8 +96,7 @@ def test_inlined_map_renders_with_network_blocked(tmp_path: Path, source: str) -
             # controls of the plugins are there (their JS ran)
             for selector in (
                 ".leaflet-control-zoom-fullscreen",
-                ".leaflet-control-mouseposition",
-                ".leaflet-control-measure",
+                ".leaflet-draw",
                 ".leaflet-control-search",
                 ".leaflet-control-scale",
             ):
