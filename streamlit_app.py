@@ -12,8 +12,8 @@ import streamlit as st
 st.set_page_config(page_title="规划产业布局图 · Plan layout map", page_icon="🗺️", layout="wide")
 
 from app import data as cache  # noqa: E402 - after set_page_config
-from app import map_ui, panel_ui, sidebar, state, tools  # noqa: E402
-from geo_app import regions  # noqa: E402
+from app import map_ui, panel_ui, scene_manager, sidebar, state, tools  # noqa: E402
+from geo_app import regions, viewstate  # noqa: E402
 from geo_app.escaping import html_text, plain_markdown  # noqa: E402
 from geo_app.i18n import t  # noqa: E402
 from geo_app.web.basemaps import available_basemaps, tianditu_key  # noqa: E402
@@ -46,17 +46,20 @@ state.keep_layer_ticks(DATA)
 
 st.markdown(PAGE_CSS, unsafe_allow_html=True)
 
-settings = sidebar.render(DATA, BASEMAPS)
+# The map comes first in the page (it is what people wait for); the sidebar that set these
+# values is drawn at the end of the run from the same session state.
 lang = st.session_state.lang
 choice = regions.region_choices(DATA.catalog)[st.session_state.region]
 visible = state.visible_layers(DATA)
-ctx_codes, ctx_errors = cache.resolve_context(settings.context) if settings.context else ((), ())
-state.write_url(DATA, settings.context)
+context, ctx_dropped = viewstate.split_context(st.session_state.ctx)
+ctx_codes, ctx_errors = cache.resolve_context(context) if context else ((), ())
+state.write_url(DATA, context)
 
 if st.session_state.get("present"):
     from app import present
 
     present.render(DATA, lang, st.session_state.basemap, TK)
+    sidebar.render(DATA, BASEMAPS, ctx_dropped)
     st.stop()
 
 # ----------------------------------------------------------------------------- header, notices, search
@@ -79,16 +82,25 @@ fly, highlight = tools.search_box(DATA, lang, choice.plans)
 
 # ----------------------------------------------------------------------------- map + side panel
 
-spec = MapSpec(lang=lang, basemap=st.session_state.basemap, plans=choice.plans, frame=choice.adcodes,
-               visible_layers=visible, highlight=highlight, selected_county=st.session_state.selected_county,
-               tianditu_key=TK)  # fmt: skip
+spec = MapSpec(
+    lang=lang,
+    basemap=st.session_state.basemap,
+    plans=choice.plans,
+    frame=choice.adcodes,
+    visible_layers=visible,
+    highlight=highlight,
+    selected_county=st.session_state.selected_county,
+    tianditu_key=TK,
+)
 col_map, col_panel = st.columns([3, 1.2])
 with col_map:
-    map_ui.show_maps(spec, ctx_codes, view_key=choice.id, fly=fly, url_view=st.session_state.get("url_view"),
-                     top_offset=150)  # fmt: skip
+    map_ui.show_maps(
+        spec, ctx_codes, view_key=choice.id, fly=fly, url_view=st.session_state.get("url_view"), top_offset=150
+    )
 with col_panel, st.container(key="pm_panel"):
     panel_ui.render(DATA, lang, choice.plans, visible)
 
-with settings.tools:
+with sidebar.render(DATA, BASEMAPS, ctx_dropped):
     tools.save_scene_form(DATA, lang, choice, visible)
+    scene_manager.render(DATA, lang, choice, visible)
     tools.export_tools(DATA, lang, choice, visible)

@@ -44,8 +44,10 @@ def base_parts() -> map_component.MapParts:
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _base_parts(version: str) -> map_component.MapParts:
     data = _data(version)
-    sources = {layers.source_key(MapSpec(basemap=b)): topo.topology_url(data, d)
-               for b, d in (("offline", "WGS84"), ("amap", "GCJ02"))}  # fmt: skip
+    sources = {
+        layers.source_key(MapSpec(basemap=b)): topo.topology_url(data, d)
+        for b, d in (("offline", "WGS84"), ("amap", "GCJ02"))
+    }
     m = layers.base_map(data, MapSpec(mode="app"), sources)
     assets.localize_map(m, assets.STREAMLIT_BASE_URL)
     return map_component.render_base(m)

@@ -25,20 +25,31 @@ def render(data: MapData, lang: str, choice: RegionChoice, visible: frozenset[st
         vector_download(data, lang, choice, visible)
         st.divider()
         st.download_button(
-            t("html_map", lang), on_click="ignore", key="dl_html", mime="text/html",
+            t("html_map", lang),
+            on_click="ignore",
+            key="dl_html",
+            mime="text/html",
             data=lambda: html_map(lang, choice.plans, choice.adcodes, visible),
             file_name=f"plan_map_{choice.id}_{lang}.html",
-        )  # fmt: skip
+        )
         image_downloads(lang, choice)
         st.divider()
         st.download_button(
-            t("deck_html", lang), on_click="ignore", key="dl_deck_html", mime="text/html",
-            data=lambda: deck_html(lang), file_name=f"plan_deck_{lang}.html",
-        )  # fmt: skip
+            t("deck_html", lang),
+            on_click="ignore",
+            key="dl_deck_html",
+            mime="text/html",
+            data=lambda: deck_html(lang),
+            file_name=f"plan_deck_{lang}.html",
+        )
         st.download_button(
-            t("deck_pdf", lang), on_click="ignore", key="dl_deck_pdf", mime="application/pdf",
-            data=lambda: deck_pdf(lang), file_name=f"plan_deck_{lang}.pdf",
-        )  # fmt: skip
+            t("deck_pdf", lang),
+            on_click="ignore",
+            key="dl_deck_pdf",
+            mime="application/pdf",
+            data=lambda: deck_pdf(lang),
+            file_name=f"plan_deck_{lang}.pdf",
+        )
 
 
 def _layers(sel: str, choice: RegionChoice, visible: frozenset[str]) -> list[str]:
@@ -53,12 +64,21 @@ def _layers(sel: str, choice: RegionChoice, visible: frozenset[str]) -> list[str
 
 def vector_download(data: MapData, lang: str, choice: RegionChoice, visible: frozenset[str]) -> None:
     """Format, CRS (only those the format can hold), selection; one button with its own file name."""
-    fmt = st.selectbox(t("export_format", lang), list(export.FORMATS), key=f"exp_fmt__{lang}",
-                       format_func=lambda f: export.format_label(f, lang))  # fmt: skip
-    crs = st.selectbox(t("export_crs", lang), export.crs_options(fmt), key=f"exp_crs__{lang}__{fmt}",
-                       format_func=lambda c: export.crs_label(c, lang))  # fmt: skip
-    sel = st.radio(t("export_selection", lang), SELECTIONS, key=f"exp_sel__{lang}",
-                   format_func=lambda c: t(f"sel_{c}", lang))  # fmt: skip
+    fmt = st.selectbox(
+        t("export_format", lang),
+        list(export.FORMATS),
+        key=f"exp_fmt__{lang}",
+        format_func=lambda f: export.format_label(f, lang),
+    )
+    crs = st.selectbox(
+        t("export_crs", lang),
+        export.crs_options(fmt),
+        key=f"exp_crs__{lang}__{fmt}",
+        format_func=lambda c: export.crs_label(c, lang),
+    )
+    sel = st.radio(
+        t("export_selection", lang), SELECTIONS, key=f"exp_sel__{lang}", format_func=lambda c: t(f"sel_{c}", lang)
+    )
     county = None
     if sel == "county":
         codes = sorted(data.counties_of_plans(choice.plans))
@@ -79,9 +99,13 @@ def vector_download(data: MapData, lang: str, choice: RegionChoice, visible: fro
         st.warning(plain_markdown(exc))
         return
     st.download_button(
-        f"{t('download', lang)} · {name}", on_click="ignore", key="dl_vector", file_name=name,
-        mime=export.FORMATS[fmt].mime, data=lambda: export.export_bytes(**args, data=cache.get_data()).content,
-    )  # fmt: skip
+        f"{t('download', lang)} · {name}",
+        on_click="ignore",
+        key="dl_vector",
+        file_name=name,
+        mime=export.FORMATS[fmt].mime,
+        data=lambda: export.export_bytes(**args, data=cache.get_data()).content,
+    )
 
 
 def image_downloads(lang: str, choice: RegionChoice) -> None:
@@ -90,11 +114,13 @@ def image_downloads(lang: str, choice: RegionChoice) -> None:
     c1, c2 = st.columns(2)
     for col, ext in ((c1, "png"), (c2, "pdf")):
         col.download_button(
-            t(f"image_{ext}", lang), on_click="ignore", key=f"dl_img_{ext}",
+            t(f"image_{ext}", lang),
+            on_click="ignore",
+            key=f"dl_img_{ext}",
             data=lambda ext=ext: image_bytes(ext, size, lang, choice.id),
             file_name=f"plan_map_{choice.id}_{size.replace(':', 'x')}_{lang}.{ext}",
             mime="image/png" if ext == "png" else "application/pdf",
-        )  # fmt: skip
+        )
 
 
 def html_map(lang: str, plans: tuple[str, ...], frame: tuple[int, ...], visible: frozenset[str]) -> bytes:

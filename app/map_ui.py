@@ -95,8 +95,9 @@ def show_maps(spec: MapSpec, ctx: tuple[int, ...], view_key: str, fly: dict | No
                 view = {"key": f"fit:{view_key}:{frame}", "bounds": frames.bounds(data, frame)}
             key = f"map{i}" if len(parts) > 1 else "map"
             with col:
-                value = map_component.show_map(base, [*groups, view_js(view, 93)], key=key, height=700,
-                                               returned_objects=RETURNED)  # fmt: skip
+                value = map_component.show_map(
+                    base, [*groups, view_js(view, 93)], key=key, height=700, returned_objects=RETURNED
+                )
             event = _event(value, key)
             if event:
                 handle_click(event, replace(spec), visible)

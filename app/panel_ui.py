@@ -32,20 +32,38 @@ def show_identify(data: MapData, hit: Identified, lang: str) -> None:
     st.markdown(f"**{plain_markdown(t('identify_title', lang))}**")
     for i, e in enumerate(entries):
         label = f"{e.label}  —  {e.sub}"
-        st.button(label, key=f"id::{i}::{e.ref}", on_click=_open, args=(e.kind, e.ref), use_container_width=True,
-                  type="primary" if e.kind == "county" else "secondary")  # fmt: skip
+        st.button(
+            label,
+            key=f"id::{i}::{e.ref}",
+            on_click=_open,
+            args=(e.kind, e.ref),
+            use_container_width=True,
+            type="primary" if e.kind == "county" else "secondary",
+        )
 
 
 def _table(df: pd.DataFrame, lang: str, key: str, share: bool) -> None:
     """One group of the county table: sortable, a row click opens the item."""
-    cols = {"name": t("col_name", lang), "category": t("category", lang), "plan": t("plan", lang),
-            "section": t("section", lang), "location": t("location", lang)}  # fmt: skip
+    cols = {
+        "name": t("col_name", lang),
+        "category": t("category", lang),
+        "plan": t("plan", lang),
+        "section": t("section", lang),
+        "location": t("location", lang),
+    }
     cols = {k: v for k, v in cols.items() if k in df and df[k].astype(str).str.len().any()}
     show = df[list(cols)].rename(columns=cols)
     if share:
         show.insert(1, t("share", lang), df["share"].map(lambda v: f"{v:.0%}" if pd.notna(v) else ""))
-    event = st.dataframe(show, hide_index=True, use_container_width=True, on_select="rerun",
-                         selection_mode="single-row", key=key, height=min(38 + 35 * len(show), 330))  # fmt: skip
+    event = st.dataframe(
+        show,
+        hide_index=True,
+        use_container_width=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key=key,
+        height=min(38 + 35 * len(show), 330),
+    )
     rows = event.selection.rows if event and event.selection else []
     if rows:
         _open("item", df.iloc[rows[0]]["feature_id"])
@@ -58,8 +76,9 @@ def show_county(data: MapData, adcode: int, lang: str, plans: tuple[str, ...] | 
     st.caption(plain_markdown(caption))
     table = panel.county_table(data, adcode, lang, plans)
     c1, c2 = st.columns(2)
-    cats = c1.multiselect(t("category", lang), sorted(set(table.category)), key=f"cf::{adcode}", placeholder=t(
-        "all_categories", lang))  # fmt: skip
+    cats = c1.multiselect(
+        t("category", lang), sorted(set(table.category)), key=f"cf::{adcode}", placeholder=t("all_categories", lang)
+    )
     plan_names = sorted(set(table.plan))
     sel_plans = c2.multiselect(t("plan", lang), plan_names, key=f"pf::{adcode}", placeholder=t("all_plans", lang))
     if cats:
@@ -78,8 +97,14 @@ def show_county(data: MapData, adcode: int, lang: str, plans: tuple[str, ...] | 
         if len(wide):
             _table(wide, lang, f"tbl::{adcode}::wide", share=False)
     csv = table.drop(columns=["feature_id"]).to_csv(index=False).encode("utf-8-sig")
-    st.download_button(t("download_table", lang), csv, file_name=f"county_{adcode}_items.csv", mime="text/csv",
-                       on_click="ignore", key=f"dl::{adcode}")  # fmt: skip
+    st.download_button(
+        t("download_table", lang),
+        csv,
+        file_name=f"county_{adcode}_items.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key=f"dl::{adcode}",
+    )
 
 
 def show_item(data: MapData, feature_id: str, lang: str) -> None:
@@ -87,9 +112,12 @@ def show_item(data: MapData, feature_id: str, lang: str) -> None:
     d = panel.feature_details(data, feature_id, lang)
     st.markdown(f"#### {plain_markdown(d.title)}")
     st.caption(plain_markdown(d.caption))
-    lines = "".join(f"<div><span class='pm-k'>{html_text(r.label)}：</span>{html_text(r.value)}</div>" if lang == "zh"
-                    else f"<div><span class='pm-k'>{html_text(r.label)}:</span> {html_text(r.value)}</div>"
-                    for r in d.rows)  # fmt: skip
+    lines = "".join(
+        f"<div><span class='pm-k'>{html_text(r.label)}：</span>{html_text(r.value)}</div>"
+        if lang == "zh"
+        else f"<div><span class='pm-k'>{html_text(r.label)}:</span> {html_text(r.value)}</div>"
+        for r in d.rows
+    )
     st.markdown(QUOTE_CSS + lines, unsafe_allow_html=True)
     st.markdown(f"**{plain_markdown(t('quote', lang))}**")
     st.markdown(f"<div class='pm-q'>{html_text(d.quote)}</div>", unsafe_allow_html=True)

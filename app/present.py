@@ -116,8 +116,12 @@ def render(data: MapData, lang: str, basemap: str, tk: str | None) -> None:
         return
     deck_id = st.session_state.get("deck") if st.session_state.get("deck") in decks else next(iter(decks))
     presenter = bool(st.session_state.get("presenter"))
-    result = _sync(data={"deck": deck_id, "idx": _position(decks, deck_id)}, key="pm_sync",
-                   on_key_change=lambda: None, on_goto_change=lambda: None)  # fmt: skip
+    result = _sync(
+        data={"deck": deck_id, "idx": _position(decks, deck_id)},
+        key="pm_sync",
+        on_key_change=lambda: None,
+        on_goto_change=lambda: None,
+    )
     before = (deck_id, _position(decks, deck_id))
     deck_id = _apply(result, decks, deck_id)
     st.session_state.deck = deck_id
@@ -140,18 +144,38 @@ def _bar(decks: dict, deck_id: str, idx: int, lang: str) -> None:
     n = len(dk.scenes)
     with st.container(key="pm_bar"):
         c_prev, c_title, c_prog, c_next, c_menu = st.columns([0.7, 8, 1.1, 0.7, 1.3], vertical_alignment="center")
-        c_prev.button("◀", key="prev", on_click=_go, args=(decks, deck_id, idx - 1), help=t("prev", lang),
-                      disabled=idx == 0, use_container_width=True)  # fmt: skip
+        c_prev.button(
+            "◀",
+            key="prev",
+            on_click=_go,
+            args=(decks, deck_id, idx - 1),
+            help=t("prev", lang),
+            disabled=idx == 0,
+            use_container_width=True,
+        )
         c_title.markdown(
             f"<div class='pm-present-title'>{html_text(scene.title(lang))}</div>"
-            f"<div class='pm-present-sub'>{html_text(scene.subtitle(lang))}</div>", unsafe_allow_html=True,
-        )  # fmt: skip
+            f"<div class='pm-present-sub'>{html_text(scene.subtitle(lang))}</div>",
+            unsafe_allow_html=True,
+        )
         c_prog.markdown(f"<div class='pm-present-progress'>{idx + 1} / {n}</div>", unsafe_allow_html=True)
-        c_next.button("▶", key="next", on_click=_go, args=(decks, deck_id, idx + 1), help=t("next", lang),
-                      disabled=idx == n - 1, use_container_width=True)  # fmt: skip
+        c_next.button(
+            "▶",
+            key="next",
+            on_click=_go,
+            args=(decks, deck_id, idx + 1),
+            help=t("next", lang),
+            disabled=idx == n - 1,
+            use_container_width=True,
+        )
         with c_menu.popover("☰", use_container_width=True):
-            st.selectbox(t("deck", lang), list(decks), key="deck", format_func=lambda d: decks[d].title(lang),
-                         on_change=lambda: st.session_state.update(scene_idx=0))  # fmt: skip
+            st.selectbox(
+                t("deck", lang),
+                list(decks),
+                key="deck",
+                format_func=lambda d: decks[d].title(lang),
+                on_change=lambda: st.session_state.update(scene_idx=0),
+            )
             st.link_button(t("presenter_view", lang), f"?present=1&presenter=1&deck={deck_id}&lang={lang}")
             st.button(t("exit_present", lang), key="exit_present", on_click=_exit)
 
@@ -170,8 +194,9 @@ def projected(data: MapData, decks: dict, deck_id: str, idx: int, lang: str, bas
     spec = scene_spec(data, scene, lang, basemap, tk)
     view = {"key": f"scene:{deck_id}:{scene.id}", "bounds": scene_frame(data, scene), "present": True}
     with st.container(key="pm_present_map"):
-        map_component.show_map(cache.base_parts(), [*cache.groups_js(spec, ()), view_js(view, 93)],
-                               key="present_map", height=760)  # fmt: skip
+        map_component.show_map(
+            cache.base_parts(), [*cache.groups_js(spec, ()), view_js(view, 93)], key="present_map", height=760
+        )
 
 
 def presenter_view(decks: dict, deck_id: str, idx: int, lang: str) -> None:
@@ -189,5 +214,7 @@ def presenter_view(decks: dict, deck_id: str, idx: int, lang: str) -> None:
             f"<div class='pm-timer'>00:00</div><div>{html_text(t('elapsed', lang))}</div>", unsafe_allow_html=True
         )
         label = f"{t('next', lang)}：" if lang == "zh" else f"{t('next', lang)}: "
-        st.markdown(f"<div class='pm-next'>{html_text(label)}{html_text(nxt.title(lang) if nxt else '—')}</div>",
-                    unsafe_allow_html=True)  # fmt: skip
+        st.markdown(
+            f"<div class='pm-next'>{html_text(label)}{html_text(nxt.title(lang) if nxt else '—')}</div>",
+            unsafe_allow_html=True,
+        )

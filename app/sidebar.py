@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import streamlit as st
 
-from geo_app import regions, viewstate
+from geo_app import regions
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
 from geo_app.web.basemaps import BASEMAPS
 from geo_app.web.layers import layer_keys
-
-
-@dataclass
-class Settings:
-    """What the sidebar decided beyond session state."""
-
-    context: tuple[str, ...]
-    tools: object  # a container for the tools (scenes, exports), filled after the map
 
 
 def localized_select(label: str, options: list, state_key: str, fmt, lang: str, on_change=None) -> None:
@@ -32,8 +22,14 @@ def localized_select(label: str, options: list, state_key: str, fmt, lang: str, 
         if on_change:
             on_change()
 
-    st.selectbox(label, options, index=options.index(current) if current in options else 0, key=widget_key,
-                 format_func=fmt, on_change=copy)  # fmt: skip
+    st.selectbox(
+        label,
+        options,
+        index=options.index(current) if current in options else 0,
+        key=widget_key,
+        format_func=fmt,
+        on_change=copy,
+    )
 
 
 def _region_changed() -> None:
@@ -69,22 +65,31 @@ def layer_tree(data: MapData, lang: str, plans: tuple[str, ...]) -> None:
                 st.checkbox(f"{pick(c['label_zh'], c['label_en'], lang)} ({n}{extra})", key=f"layer::{key}")
 
 
-def render(data: MapData, basemaps: list[str]) -> Settings:
-    """Draw the sidebar; returns the context queries and the tools container."""
+def render(data: MapData, basemaps: list[str], ctx_dropped: list[str]):
+    """Draw the sidebar (its values are already in session state); returns a container for the tools."""
     choices = regions.region_choices(data.catalog)
     with st.sidebar:
-        st.radio(t("language", "zh"), ["zh", "en"], key="lang", horizontal=True,
-                 format_func=lambda v: "中文" if v == "zh" else "English")  # fmt: skip
+        st.radio(
+            t("language", "zh"),
+            ["zh", "en"],
+            key="lang",
+            horizontal=True,
+            format_func=lambda v: "中文" if v == "zh" else "English",
+        )
         lang = st.session_state.lang
         st.toggle(t("present", lang), key="present")
-        localized_select(t("region", lang), list(choices), "region", lambda v: choices[v].label(lang), lang,
-                         on_change=_region_changed)  # fmt: skip
+        localized_select(
+            t("region", lang),
+            list(choices),
+            "region",
+            lambda v: choices[v].label(lang),
+            lang,
+            on_change=_region_changed,
+        )
         localized_select(t("basemap", lang), basemaps, "basemap", lambda v: BASEMAPS[v].label(lang), lang)
         st.subheader(t("layers", lang))
         layer_tree(data, lang, choices[st.session_state.region].plans)
         st.text_input(t("context", lang), key="ctx", placeholder=t("context_help", lang))
-        context, dropped = viewstate.split_context(st.session_state.ctx)
-        if dropped:
-            st.caption(t("ctx_dropped", lang).format(n=len(dropped)))
-        tools = st.container()
-    return Settings(context=context, tools=tools)
+        if ctx_dropped:
+            st.caption(t("ctx_dropped", lang).format(n=len(ctx_dropped)))
+        return st.container()

@@ -59,8 +59,9 @@ def visible_layers(data: MapData) -> frozenset[str]:
 def write_url(data: MapData, context: tuple[str, ...]) -> None:
     """The canonical link of what is shown; lat/lon/z written by the map are kept."""
     ss = st.session_state
-    state = viewstate.ViewState(lang=ss.lang, region=ss.region, layers=visible_layers(data), basemap=ss.basemap,
-                                context=context)  # fmt: skip
+    state = viewstate.ViewState(
+        lang=ss.lang, region=ss.region, layers=visible_layers(data), basemap=ss.basemap, context=context
+    )
     params = viewstate.to_params(state, layer_keys(data))
     for k in ("lat", "lon", "z"):
         if k in st.query_params:
@@ -71,7 +72,5 @@ def write_url(data: MapData, context: tuple[str, ...]) -> None:
 
 def current_view() -> tuple[tuple[float, float], int] | None:
     """The view the map last wrote into the URL (what a saved scene should show)."""
-    view = viewstate.parse(
-        {k: st.query_params[k] for k in ("lat", "lon", "z") if k in st.query_params}, [], []
-    )  # fmt: skip
+    view = viewstate.parse({k: st.query_params[k] for k in ("lat", "lon", "z") if k in st.query_params}, [], [])
     return (view.center, view.zoom) if view.center else None

@@ -20,10 +20,13 @@ def search_box(data: MapData, lang: str, plans: tuple[str, ...]) -> tuple[dict |
     index = cache.search_index(lang, plans)
     labels = index["label"].tolist()
     choice = st.selectbox(
-        t("search", lang), options=[None, *range(len(labels))], key=f"search__{lang}__{','.join(plans)}",
+        t("search", lang),
+        options=[None, *range(len(labels))],
+        key=f"search__{lang}__{','.join(plans)}",
         format_func=lambda i: t("search_placeholder", lang) if i is None else labels[i],
-        label_visibility="collapsed", placeholder=t("search_placeholder", lang),
-    )  # fmt: skip
+        label_visibility="collapsed",
+        placeholder=t("search_placeholder", lang),
+    )
     if choice is None:
         st.session_state.pop("searched", None)
         return None, ()
@@ -62,8 +65,9 @@ def save_scene_form(data: MapData, lang: str, choice: RegionChoice, visible: fro
         dk = decks[deck_id]
         view = state.current_view()
         keys = tuple(k for k in layer_keys(data) if k in visible and k.split(":")[0] in choice.plans)
-        scene = scenes.scene_from_view(dk, title_zh, title_en, notes, lang, choice.id, keys,
-                                       *(view if view else (None, None)))  # fmt: skip
+        scene = scenes.scene_from_view(
+            dk, title_zh, title_en, notes, lang, choice.id, keys, *(view if view else (None, None))
+        )
         try:
             saved = scenes.append_scene(dk.path, scene, layer_keys(data), set(data.features["id"]), new_id=True)
         except LocalizedError as exc:

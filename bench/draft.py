@@ -144,11 +144,25 @@ def cli_seconds(text_path: Path, plan_id: str, regions: list[int]) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "geo_app", "draft", str(text_path), "--plan-id", plan_id, "--region",
-             ",".join(map(str, regions)), "--out", str(Path(tmp) / "draft.yaml"),
-             "--text-out", str(Path(tmp) / "plan.txt")],
-            cwd=ROOT, check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "geo_app",
+                "draft",
+                str(text_path),
+                "--plan-id",
+                plan_id,
+                "--region",
+                ",".join(map(str, regions)),
+                "--out",
+                str(Path(tmp) / "draft.yaml"),
+                "--text-out",
+                str(Path(tmp) / "plan.txt"),
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         return time.perf_counter() - started
 
 
@@ -299,8 +313,10 @@ def main(argv: list[str] | None = None) -> int:
     fixtures = [run_plan(p) for p in catalogs(args.fixtures, "*/layers/*.yaml")] if args.fixtures.is_dir() else []
     RESULTS.write_text(report(results, fixtures, args.fixtures), encoding="utf-8")
     for r in results + fixtures:
-        print(f"{r.plan}: recall {pct(r.found, r.catalog)}, precision {pct(r.matched_draft, r.draft)}, "
-              f"counties {pct(r.counties_right, r.found)}, {r.seconds:.1f} s")  # fmt: skip
+        print(
+            f"{r.plan}: recall {pct(r.found, r.catalog)}, precision {pct(r.matched_draft, r.draft)}, "
+            f"counties {pct(r.counties_right, r.found)}, {r.seconds:.1f} s"
+        )
     print(f"wrote {RESULTS.relative_to(ROOT)}")
     return 0
 

@@ -29,10 +29,13 @@ def _standalone_job(data: MapData) -> Callable[[], bytes] | None:
 def _jobs(data: MapData) -> list[tuple[str, Callable[[], bytes], bool]]:
     """(label, job returning the file's bytes, slow?) for every export."""
     jobs: list[tuple[str, Callable[[], bytes], bool]] = [
-        (f"{fmt} (`export_bytes(['all'], '{fmt}', 'EPSG:4326')`)",
-         lambda fmt=fmt: export.export_bytes(["all"], fmt, "EPSG:4326", data=data).content, False)
+        (
+            f"{fmt} (`export_bytes(['all'], '{fmt}', 'EPSG:4326')`)",
+            lambda fmt=fmt: export.export_bytes(["all"], fmt, "EPSG:4326", data=data).content,
+            False,
+        )
         for fmt in VECTOR_FORMATS
-    ]  # fmt: skip
+    ]
     html = _standalone_job(data)
     if html is not None:
         jobs.append(("standalone HTML (`standalone_html`, all plans, zh)", html, False))
@@ -42,9 +45,13 @@ def _jobs(data: MapData) -> list[tuple[str, Callable[[], bytes], bool]]:
         return jobs
     if hasattr(image, "image_bytes"):
         for fmt in ("png", "pdf"):
-            jobs.append((f"image {fmt.upper()} (`image_bytes`, A4, both plans, 300 dpi)",
-                         lambda fmt=fmt: image.image_bytes(fmt, data=data, size="a4", lang="zh", region="both")[2],
-                         True))  # fmt: skip
+            jobs.append(
+                (
+                    f"image {fmt.upper()} (`image_bytes`, A4, both plans, 300 dpi)",
+                    lambda fmt=fmt: image.image_bytes(fmt, data=data, size="a4", lang="zh", region="both")[2],
+                    True,
+                )
+            )
     return jobs
 
 

@@ -132,13 +132,26 @@ class ByteMeter:
         ws = "websocket frames (app state, map payload)"
         decoded[ws] = wire[ws] = self.ws_received
         count[ws] = self.ws_frames
-        return {"decoded": dict(decoded), "wire": dict(wire), "count": dict(count),
-                "total_decoded": sum(decoded.values()), "total_wire": sum(wire.values()),
-                "ws_largest_frame": self.ws_largest}  # fmt: skip
+        return {
+            "decoded": dict(decoded),
+            "wire": dict(wire),
+            "count": dict(count),
+            "total_decoded": sum(decoded.values()),
+            "total_wire": sum(wire.values()),
+            "ws_largest_frame": self.ws_largest,
+        }
 
 
-def time_file_page(b: Any, path: Path, map_var: str, selector: str, n: int, canvas: bool,
-                   timeout: float, screenshot: Path | None = None) -> dict[str, Any]:  # fmt: skip
+def time_file_page(
+    b: Any,
+    path: Path,
+    map_var: str,
+    selector: str,
+    n: int,
+    canvas: bool,
+    timeout: float,
+    screenshot: Path | None = None,
+) -> dict[str, Any]:
     """Open a map page from file:// (non-file requests refused); time until drawn, then until a mouse pan ends.
 
     Returns ``drawn_s`` (navigation start -> features painted), ``panned_s`` (-> ``moveend`` of a
@@ -219,10 +232,23 @@ def app_cold_start(b: Any, n_counties: int, county_stroke: str, timeout: float =
     meter = ByteMeter(page)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "streamlit_app.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     out: dict[str, Any] = {}
     try:
         while True:

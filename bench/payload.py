@@ -45,8 +45,14 @@ def component_args(data: MapData) -> tuple[dict[str, Any], float]:
     for group in groups:
         assets.localize_map(group, assets.STREAMLIT_BASE_URL)
     with patched(sf, "_component_func", lambda **kw: captured.update(kw)):
-        sf.st_folium(base, key="map", height=720, use_container_width=True, feature_group_to_add=groups,
-                     returned_objects=["last_active_drawing"])  # fmt: skip
+        sf.st_folium(
+            base,
+            key="map",
+            height=720,
+            use_container_width=True,
+            feature_group_to_add=groups,
+            returned_objects=["last_active_drawing"],
+        )
     return captured, time.perf_counter() - t0
 
 
@@ -72,8 +78,13 @@ def sizes(args: dict[str, Any]) -> dict[str, Any]:
     strings = {k: len(args[k].encode()) for k in STRING_ARGS if isinstance(args.get(k), str)}
     wire = len(json.dumps({k: v for k, v in args.items() if k != "on_change"}).encode())
     links = [*args.get("css_links", []), *args.get("js_links", [])]
-    return {"strings": strings, "raw": sum(strings.values()), "wire": wire,
-            "assets": sum(vendored_size(u) for u in links), "n_assets": len(links)}  # fmt: skip
+    return {
+        "strings": strings,
+        "raw": sum(strings.values()),
+        "wire": wire,
+        "assets": sum(vendored_size(u) for u in links),
+        "n_assets": len(links),
+    }
 
 
 def explore_map(data: MapData) -> tuple[folium.Map, float]:
@@ -90,8 +101,12 @@ def explore_sizes(m: folium.Map) -> dict[str, Any]:
     html = m.get_root().render()
     links = [a or b for a, b in ASSET_TAG_RE.findall(html)]
     data_only = ASSET_TAG_RE.sub("", html)
-    return {"page": len(html.encode()), "map_data": len(data_only.encode()),
-            "assets": sum(vendored_size(u) for u in links), "n_assets": len(links)}  # fmt: skip
+    return {
+        "page": len(html.encode()),
+        "map_data": len(data_only.encode()),
+        "assets": sum(vendored_size(u) for u in links),
+        "n_assets": len(links),
+    }
 
 
 def _holes_km2(geoms: Any) -> tuple[int, float]:
@@ -108,8 +123,9 @@ def border_check(display: gpd.GeoDataFrame, full: gpd.GeoDataFrame) -> dict[str,
     """Do the display counties (what we send) still share their borders exactly?"""
     d = display.set_index("adcode").geometry
     f = full.set_index("adcode").geometry
-    pairs = [(a, b) for a, b in itertools.combinations(f.index, 2)
-             if f[a].boundary.intersection(f[b].boundary).length > 0]  # fmt: skip
+    pairs = [
+        (a, b) for a, b in itertools.combinations(f.index, 2) if f[a].boundary.intersection(f[b].boundary).length > 0
+    ]
     kept = sum(1 for a, b in pairs if d[a].boundary.intersection(d[b].boundary).length > 0)
     overlaps = sum(d[a].intersection(d[b]).area for a, b in itertools.combinations(d.index, 2))
     holes_d, holes_d_km2 = _holes_km2(display.geometry.values)
@@ -139,48 +155,86 @@ def section(data: MapData, app_bytes: dict[str, Any] | None) -> Section:
 
     s = ours["strings"]
     sec.rows += [
-        Row("Map data: st_folium component args as sent (JSON)", fmt_bytes(ours["wire"]), fmt_bytes(base["map_data"]),
-            ratio(ours["wire"], base["map_data"]), "explore(): its HTML page without the asset tags"),
-        Row("Map data: the JS/HTML strings (UTF-8)", fmt_bytes(ours["raw"]), fmt_bytes(base["map_data"]),
+        Row(
+            "Map data: st_folium component args as sent (JSON)",
+            fmt_bytes(ours["wire"]),
+            fmt_bytes(base["map_data"]),
+            ratio(ours["wire"], base["map_data"]),
+            "explore(): its HTML page without the asset tags",
+        ),
+        Row(
+            "Map data: the JS/HTML strings (UTF-8)",
+            fmt_bytes(ours["raw"]),
+            fmt_bytes(base["map_data"]),
             ratio(ours["raw"], base["map_data"]),
             f"base map script {fmt_bytes(s.get('script'))} + plan layers {fmt_bytes(s.get('feature_group'))} "
-            f"+ header {fmt_bytes(s.get('header'))}"),
-        Row("Vendored JS/CSS linked (served once, cacheable)",
+            f"+ header {fmt_bytes(s.get('header'))}",
+        ),
+        Row(
+            "Vendored JS/CSS linked (served once, cacheable)",
             f"{fmt_bytes(ours['assets'])} ({ours['n_assets']} files)",
-            f"{fmt_bytes(base['assets'])} ({base['n_assets']} files)", "",
-            "the same vendored Leaflet etc.; ours adds markercluster"),
-        Row("Map data + linked assets", fmt_bytes(ours["wire"] + ours["assets"]),
+            f"{fmt_bytes(base['assets'])} ({base['n_assets']} files)",
+            "",
+            "the same vendored Leaflet etc.; ours adds markercluster",
+        ),
+        Row(
+            "Map data + linked assets",
+            fmt_bytes(ours["wire"] + ours["assets"]),
             fmt_bytes(base["map_data"] + base["assets"]),
-            ratio(ours["wire"] + ours["assets"], base["map_data"] + base["assets"])),
+            ratio(ours["wire"] + ours["assets"], base["map_data"] + base["assets"]),
+        ),
         Row("Build + render time in Python", fmt_s(build_s), fmt_s(explore_s), ratio(build_s, explore_s, "faster")),
-    ]  # fmt: skip
+    ]
     if real_sizes:
         same = abs(real_sizes["wire"] - ours["wire"]) / ours["wire"] < 0.02
-        sec.rows.append(Row("Map data the real app sends (AppTest, first run, JSON)", fmt_bytes(real_sizes["wire"]),
-                            note="matches the rebuilt view" if same else "differs from the rebuilt view"))  # fmt: skip
+        sec.rows.append(
+            Row(
+                "Map data the real app sends (AppTest, first run, JSON)",
+                fmt_bytes(real_sizes["wire"]),
+                note="matches the rebuilt view" if same else "differs from the rebuilt view",
+            )
+        )
     if app_bytes:
         sec.rows += [
             Row(f"Browser, whole app page: {k}", fmt_bytes(v), note=f"{app_bytes['count'].get(k, 0)} responses/frames")
             for k, v in sorted(app_bytes["decoded"].items(), key=lambda kv: -kv[1])
         ]
-        sec.rows.append(Row("Browser, whole app page: total received (decoded)", fmt_bytes(app_bytes["total_decoded"]),
-                            note=f"{fmt_bytes(app_bytes['total_wire'])} as transferred (compressed HTTP); largest "
-                                 f"websocket frame {fmt_bytes(app_bytes['ws_largest_frame'])}"))  # fmt: skip
-    sec.rows.append(Row(
-        "Shared county borders in what we send",
-        f"coverage valid: {check['coverage_is_valid']}; no gaps < 100 m: {check['no_gaps_under_100m']}; "
-        f"{check['pairs_sharing_an_edge']}/{check['adjacent_pairs']} neighbour pairs share an edge; "
-        f"holes between counties: {check['holes']} ({check['holes_km2']:.3f} km²)",
-    ))  # fmt: skip
-    ok_borders = (check["coverage_is_valid"] and check["no_gaps_under_100m"] and check["holes"] == 0
-                  and check["pairs_sharing_an_edge"] == check["adjacent_pairs"])  # fmt: skip
+        sec.rows.append(
+            Row(
+                "Browser, whole app page: total received (decoded)",
+                fmt_bytes(app_bytes["total_decoded"]),
+                note=f"{fmt_bytes(app_bytes['total_wire'])} as transferred (compressed HTTP); largest "
+                f"websocket frame {fmt_bytes(app_bytes['ws_largest_frame'])}",
+            )
+        )
+    sec.rows.append(
+        Row(
+            "Shared county borders in what we send",
+            f"coverage valid: {check['coverage_is_valid']}; no gaps < 100 m: {check['no_gaps_under_100m']}; "
+            f"{check['pairs_sharing_an_edge']}/{check['adjacent_pairs']} neighbour pairs share an edge; "
+            f"holes between counties: {check['holes']} ({check['holes_km2']:.3f} km²)",
+        )
+    )
+    ok_borders = (
+        check["coverage_is_valid"]
+        and check["no_gaps_under_100m"]
+        and check["holes"] == 0
+        and check["pairs_sharing_an_edge"] == check["adjacent_pairs"]
+    )
     sec.targets += [
-        Target("Default-view map payload ≤ ½ of explore()'s", "≤ 0.5×",
-               f"{fmt_bytes(ours['wire'])} vs {fmt_bytes(base['map_data'])} = {ours['wire'] / base['map_data']:.3f}×",
-               ours["wire"] <= base["map_data"] / 2),
-        Target("Shared county borders gap-free in what we send", "valid coverage, 0 gaps",
-               f"{check['pairs_sharing_an_edge']}/{check['adjacent_pairs']} pairs, {check['holes']} holes", ok_borders),
-    ]  # fmt: skip
+        Target(
+            "Default-view map payload ≤ ½ of explore()'s",
+            "≤ 0.5×",
+            f"{fmt_bytes(ours['wire'])} vs {fmt_bytes(base['map_data'])} = {ours['wire'] / base['map_data']:.3f}×",
+            ours["wire"] <= base["map_data"] / 2,
+        ),
+        Target(
+            "Shared county borders gap-free in what we send",
+            "valid coverage, 0 gaps",
+            f"{check['pairs_sharing_an_edge']}/{check['adjacent_pairs']} pairs, {check['holes']} holes",
+            ok_borders,
+        ),
+    ]
     sec.notes += [
         "Ours: `mapview.base_map` + `UrlSync` + `mapview.plan_layers` for the default `MapSpec`, localized with "
         "`assets.localize_map`, passed through the real `streamlit_folium.st_folium`; only its final component call "
@@ -189,6 +243,13 @@ def section(data: MapData, app_bytes: dict[str, Any] | None) -> Section:
         "explore(): `data.counties.explore()` then `data.features.explore(m=m)` (full detail from `load_map_data()`, "
         "default tooltips), rendered with `m.get_root().render()`.",
     ]
-    sec.raw = {"ours": ours, "real_app": real_sizes, "explore": base, "borders": check, "app_bytes": app_bytes,
-               "build_s": build_s, "explore_s": explore_s}  # fmt: skip
+    sec.raw = {
+        "ours": ours,
+        "real_app": real_sizes,
+        "explore": base,
+        "borders": check,
+        "app_bytes": app_bytes,
+        "build_s": build_s,
+        "explore_s": explore_s,
+    }
     return sec

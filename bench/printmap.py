@@ -91,11 +91,17 @@ def main(argv=None) -> int:
     for what, kind, wall, cpu, first in rows:
         passed = wall <= TARGETS[kind]
         ok &= passed
-        lines.append(f"| {what} | {wall:.2f} s | {cpu:.2f} s | {first:.2f} s | ≤ {TARGETS[kind]:.0f} s | "
-                     f"{'PASS' if passed else 'FAIL'} |")  # fmt: skip
-    lines += ["", f"Sizes: PNG zh {sizes['image_zh'] / 1e6:.1f} MB, PNG en {sizes['image_en'] / 1e6:.1f} MB, "
-              f"PDF deck {sizes['deck'] / 1e6:.1f} MB. Progress callback: {len(steps)} calls, "
-              f"fractions {steps[0]:.2f} → {steps[-1]:.2f}.", ""]  # fmt: skip
+        lines.append(
+            f"| {what} | {wall:.2f} s | {cpu:.2f} s | {first:.2f} s | ≤ {TARGETS[kind]:.0f} s | "
+            f"{'PASS' if passed else 'FAIL'} |"
+        )
+    lines += [
+        "",
+        f"Sizes: PNG zh {sizes['image_zh'] / 1e6:.1f} MB, PNG en {sizes['image_en'] / 1e6:.1f} MB, "
+        f"PDF deck {sizes['deck'] / 1e6:.1f} MB. Progress callback: {len(steps)} calls, "
+        f"fractions {steps[0]:.2f} → {steps[-1]:.2f}.",
+        "",
+    ]
     text = "\n".join(lines)
     Path(args.out).write_text(text, encoding="utf-8")
     print(text)

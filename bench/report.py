@@ -18,8 +18,9 @@ def _verdict(passed: bool | None) -> str:
     return "not measured" if passed is None else ("**PASS**" if passed else "**FAIL**")
 
 
-def render(sections: list[Section], machine: dict[str, str], started: datetime, seconds: float, command: str,
-           notes: list[str]) -> str:  # fmt: skip
+def render(
+    sections: list[Section], machine: dict[str, str], started: datetime, seconds: float, command: str, notes: list[str]
+) -> str:
     """The Markdown report."""
     lines = [
         "# Benchmark results",
@@ -40,14 +41,17 @@ def render(sections: list[Section], machine: dict[str, str], started: datetime, 
         "|---|---|---|---|",
     ]
     for sec in sections:
-        lines += [f"| {_cell(t.what)} | {_cell(t.goal)} | {_cell(t.measured)} | {_verdict(t.passed)} |"
-                  for t in sec.targets]  # fmt: skip
+        lines += [
+            f"| {_cell(t.what)} | {_cell(t.goal)} | {_cell(t.measured)} | {_verdict(t.passed)} |" for t in sec.targets
+        ]
     for sec in sections:
         lines += ["", f"## {sec.title}", ""]
         if sec.rows:
             lines += ["| What | Ours | Baseline (`explore()`) | Ours / baseline | Note |", "|---|---|---|---|---|"]
-            lines += ["| " + " | ".join(_cell(x) for x in (r.what, r.ours, r.baseline, r.ratio, r.note)) + " |"
-                      for r in sec.rows]  # fmt: skip
+            lines += [
+                "| " + " | ".join(_cell(x) for x in (r.what, r.ours, r.baseline, r.ratio, r.note)) + " |"
+                for r in sec.rows
+            ]
             lines.append("")
         for note in sec.notes:
             lines += [note, ""]

@@ -72,8 +72,9 @@ def guarded(title: str, fn: Callable[[], Section]) -> Section:
         sec = fn()
     except Exception as exc:
         traceback.print_exc()
-        sec = Section(title, targets=[Target(f"{title}: ran to the end", "no error", f"{type(exc).__name__}: {exc}",
-                                             False)])  # fmt: skip
+        sec = Section(
+            title, targets=[Target(f"{title}: ran to the end", "no error", f"{type(exc).__name__}: {exc}", False)]
+        )
     print(f"[bench] {title} done in {time.perf_counter() - t0:.0f} s", flush=True)
     return sec
 

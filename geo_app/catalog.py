@@ -336,9 +336,14 @@ def load_catalog(layers_dir: Path | None = None, strict: bool = True) -> Catalog
     if problems and strict:
         raise CatalogError(problems)
     return Catalog(
-        plans, features, categories, styles.get("locations", {}), problems,
-        base=dict(styles.get("base") or {}), hatch_angles=tuple(styles.get("hatch_angles") or (45, -45, 0, 90)),
-    )  # fmt: skip
+        plans,
+        features,
+        categories,
+        styles.get("locations", {}),
+        problems,
+        base=dict(styles.get("base") or {}),
+        hatch_angles=tuple(styles.get("hatch_angles") or (45, -45, 0, 90)),
+    )
 
 
 def _feature(raw: dict | None, plan: Plan) -> Feature | None:

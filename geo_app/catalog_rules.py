@@ -35,10 +35,27 @@ KIND_RECIPES: dict[str, tuple[str, ...]] = {
 NEEDS_SOURCE = ("zone", "schematic", "site", "stand_in")
 TEXT_FIELDS = ("name_zh", "name_en", "section", "quote")
 KNOWN_FIELDS = {
-    "id", "name_zh", "name_en", "category", "section", "quote", "counties", "status", "location", "geometry",
-    "location_source", "location_source_zh", "note_en", "note_zh", "outside_region", "within", "related", "review",
-    "label_zh", "label_en",
-}  # fmt: skip
+    "id",
+    "name_zh",
+    "name_en",
+    "category",
+    "section",
+    "quote",
+    "counties",
+    "status",
+    "location",
+    "geometry",
+    "location_source",
+    "location_source_zh",
+    "note_en",
+    "note_zh",
+    "outside_region",
+    "within",
+    "related",
+    "review",
+    "label_zh",
+    "label_en",
+}
 
 
 @dataclass(frozen=True)
@@ -85,8 +102,9 @@ def plan_units(regions: tuple[int, ...]) -> PlanUnits:
             continue
         r = rows.iloc[0]
         for pref in _prefectures_in(idx, r):
-            cty = idx[(idx.level == "county") & (idx.province_zh == pref.province_zh)
-                      & (idx.prefecture_zh == pref.name_zh)]  # fmt: skip
+            cty = idx[
+                (idx.level == "county") & (idx.province_zh == pref.province_zh) & (idx.prefecture_zh == pref.name_zh)
+            ]
             prefectures[int(pref.adcode)] = (pref.name_zh, tuple(int(a) for a in cty.adcode))
             counties.update(zip(cty.adcode.astype(int), cty.name_zh, strict=True))
         if r.level == "county":
@@ -126,8 +144,9 @@ def _near_hint(value: str, choices) -> str:
 class FeatureChecker:
     """Checks raw feature mappings of one plan file; ``check`` returns the mapping or None."""
 
-    def __init__(self, plan, categories: dict, units: PlanUnits, reference_ids: set[str],
-                 plan_text: Callable[[str], str]):  # fmt: skip
+    def __init__(
+        self, plan, categories: dict, units: PlanUnits, reference_ids: set[str], plan_text: Callable[[str], str]
+    ):
         self.plan = plan
         self.categories = categories
         self.units = units
@@ -208,8 +227,11 @@ class FeatureChecker:
         quote = raw.get("quote") if quote_ok else ""
         out: list[int] = []
         for c in value:
-            code = int(c) if isinstance(c, int) and not isinstance(c, bool) else (
-                int(c) if isinstance(c, str) and c.isdigit() else None)  # fmt: skip
+            code = (
+                int(c)
+                if isinstance(c, int) and not isinstance(c, bool)
+                else (int(c) if isinstance(c, str) and c.isdigit() else None)
+            )
             if code is None:
                 bad("counties", f"{c!r} is not an adcode")
             elif code in self.units.counties:
@@ -252,8 +274,11 @@ class FeatureChecker:
                 bad("counties", "a named_area needs the counties the sentence names")
             category = raw.get("category") if isinstance(raw.get("category"), str) else None
             if self.categories.get(category, {}).get("site_like") and not raw.get("location_source"):
-                bad("location", "a facility-like item is not a whole county: use stand_in or site, or say in "
-                    "location_source why the whole county is meant")  # fmt: skip
+                bad(
+                    "location",
+                    "a facility-like item is not a whole county: use stand_in or site, or say in "
+                    "location_source why the whole county is meant",
+                )
         getattr(self, f"_recipe_{recipe}")(geom, raw, counties, bad)
 
     def _region_wide(self, raw: dict, counties: list[int], geom: Any, bad) -> None:

@@ -318,8 +318,11 @@ def build_parser() -> argparse.ArgumentParser:
         "offline basemap. Opens by double-click with no network.",
     )
     p.add_argument("--out", required=True, help="output .html file")
-    p.add_argument("--region", default="all",
-                   help="a region choice: all (default), a plan id, or a region adcode of a multi-region plan")
+    p.add_argument(
+        "--region",
+        default="all",
+        help="a region choice: all (default), a plan id, or a region adcode of a multi-region plan",
+    )
     p.add_argument("--lang", default="zh", help="zh (default) or en")
     p.add_argument("--title", help="title shown on the map (default: the app title)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
@@ -339,21 +342,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_deck)
 
     p = sub.add_parser(
-        "draft", help="propose a draft layer catalog from a plan document (.txt, .docx or text-layer .pdf)",
+        "draft",
+        help="propose a draft layer catalog from a plan document (.txt, .docx or text-layer .pdf)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Read a plan document and propose every place-bound item (belts, clusters, parks and zones, "
-                    "bases, reserves, scenic sites, platforms, county designations) with its verbatim quote, "
-                    "category, counties, status and location kind. Offline: rules and the boundary gazetteer. "
-                    "Every feature is written with review: draft.",
+        "bases, reserves, scenic sites, platforms, county designations) with its verbatim quote, "
+        "category, counties, status and location kind. Offline: rules and the boundary gazetteer. "
+        "Every feature is written with review: draft.",
         epilog="""examples:
   python -m geo_app draft data/plans/linxia_2022.txt --plan-id lx --region 622900 --out layers/lx.yaml
   python -m geo_app draft plan.docx --plan-id dingxi --region 621100 --title-zh 定西市规划 --out layers/dingxi.yaml
 A document that is not a UTF-8 .txt inside data/plans/ is first saved there as data/plans/<ID>.txt
-(or --text-out), because every quote is checked against that text.""")
+(or --text-out), because every quote is checked against that text.""",
+    )
     p.add_argument("plan_file", metavar="PLAN_FILE", help="the plan: .txt (UTF-8, UTF-16 or GBK), .docx or .pdf")
     p.add_argument("--plan-id", required=True, help="short ASCII id [a-z0-9-], the prefix of every feature id")
-    p.add_argument("--region", required=True, metavar="ADCODES",
-                   help="comma list of the plan's regions: adcodes or names (province, prefecture or county)")
+    p.add_argument(
+        "--region",
+        required=True,
+        metavar="ADCODES",
+        help="comma list of the plan's regions: adcodes or names (province, prefecture or county)",
+    )
     p.add_argument("--title-zh", help="plan title (default: read from the text)")
     p.add_argument("--title-en", help="English title (default: a placeholder to translate)")
     p.add_argument("--issuer-zh", help="issuing office (default: read from the text)")
@@ -362,7 +371,7 @@ A document that is not a UTF-8 .txt inside data/plans/ is first saved there as d
     p.add_argument("--text-out", help="where to save the plan text (default: data/plans/<ID>.txt when needed)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --out (and saved text)")
     p.set_defaults(func=cmd_draft)
-    return parser  # fmt: skip
+    return parser
 
 
 def _one_line(exc: BaseException) -> str:
@@ -388,6 +397,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: still one line for the user; GEO_APP_DEBUG=1 shows the traceback
         if os.environ.get("GEO_APP_DEBUG"):
             raise
-        print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (GEO_APP_DEBUG=1 for details)",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (GEO_APP_DEBUG=1 for details)", file=sys.stderr
+        )
         return 1

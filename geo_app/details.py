@@ -106,8 +106,11 @@ def feature_rows(row: Mapping, catalog: Catalog, county_names: Mapping[int, str]
     ]
     if present(row.get("status")):
         colon_free.append(("status", t("status", lang), t(f"status_{row['status']}", lang)))
-    source = pick(row.get("location_source_zh"), row.get("location_source"), lang) if present(
-        row.get("location_source")) else ""  # fmt: skip
+    source = (
+        pick(row.get("location_source_zh"), row.get("location_source"), lang)
+        if present(row.get("location_source"))
+        else ""
+    )
     if source:
         colon_free.append(("location_source", t("location_source", lang), str(source)))
     return [DetailRow(k, label, str(v)) for k, label, v in colon_free if present(v)]

@@ -30,8 +30,14 @@ def tolerance_for_zoom(zoom: float | None) -> float:
     return 14 * 360.0 / (256 * 2**z)
 
 
-def identify(data: MapData, lon: float, lat: float, plans: tuple[str, ...] | None = None,
-             visible: set[str] | None = None, tolerance_deg: float = 0.01) -> Identified:  # fmt: skip
+def identify(
+    data: MapData,
+    lon: float,
+    lat: float,
+    plans: tuple[str, ...] | None = None,
+    visible: set[str] | None = None,
+    tolerance_deg: float = 0.01,
+) -> Identified:
     """The county and the plan items (of ``plans`` and ``visible`` layer keys) at (lon, lat)."""
     pt = shapely.Point(lon, lat)
     out = Identified(lon, lat)

@@ -24,9 +24,22 @@ MIN_SHARE = 0.05
 LINKS = ("named", "inside", "region_wide")
 
 JOIN_COLUMNS = [
-    "adcode", "county_zh", "county_en", "feature_id", "name_zh", "name_en", "plan", "category",
-    "section", "location", "link", "shape", "share_of_county", "named_in_plan", "quote",
-]  # fmt: skip
+    "adcode",
+    "county_zh",
+    "county_en",
+    "feature_id",
+    "name_zh",
+    "name_en",
+    "plan",
+    "category",
+    "section",
+    "location",
+    "link",
+    "shape",
+    "share_of_county",
+    "named_in_plan",
+    "quote",
+]
 
 
 def _shares(features: gpd.GeoDataFrame, counties: gpd.GeoDataFrame) -> dict[tuple[str, int], float | None]:
@@ -70,13 +83,26 @@ def county_item_table(catalog: Catalog, features: gpd.GeoDataFrame, counties: gp
         for code, (link, share) in links.items():
             if code not in loaded:
                 continue
-            rows.append({
-                "adcode": code, "county_zh": names.at[code, "name_zh"], "county_en": names.at[code, "name_en"],
-                "feature_id": f.id, "name_zh": f.name_zh, "name_en": f.name_en, "plan": f.plan,
-                "category": f.category, "section": f.section, "location": f.location, "link": link,
-                "shape": features.at[order, "shape"], "share_of_county": share,
-                "named_in_plan": units.named(code, f.quote), "quote": f.quote, "_o": order,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "adcode": code,
+                    "county_zh": names.at[code, "name_zh"],
+                    "county_en": names.at[code, "name_en"],
+                    "feature_id": f.id,
+                    "name_zh": f.name_zh,
+                    "name_en": f.name_en,
+                    "plan": f.plan,
+                    "category": f.category,
+                    "section": f.section,
+                    "location": f.location,
+                    "link": link,
+                    "shape": features.at[order, "shape"],
+                    "share_of_county": share,
+                    "named_in_plan": units.named(code, f.quote),
+                    "quote": f.quote,
+                    "_o": order,
+                }
+            )
     table = pd.DataFrame.from_records(rows, columns=[*JOIN_COLUMNS, "_o"])
     table["share_of_county"] = table["share_of_county"].astype(float)
     table["named_in_plan"] = table["named_in_plan"].astype(bool)

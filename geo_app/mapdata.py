@@ -67,8 +67,21 @@ def round_geometries(gdf: gpd.GeoDataFrame, grid: float = DISPLAY_PRECISION) -> 
 
 
 #: Modules whose code shapes MapData: a change to any of them invalidates the disk cache.
-_PIPELINE = ("catalog", "catalog_rules", "geometry", "join", "mapdata", "names", "simplify", "prepared", "regions",
-             "boundaries", "datum", "reference", "geojson_io")  # fmt: skip
+_PIPELINE = (
+    "catalog",
+    "catalog_rules",
+    "geometry",
+    "join",
+    "mapdata",
+    "names",
+    "simplify",
+    "prepared",
+    "regions",
+    "boundaries",
+    "datum",
+    "reference",
+    "geojson_io",
+)
 _TEXT_RE = re.compile(r"^\s*text:\s*(\S+)", re.M)
 
 
@@ -90,8 +103,9 @@ def inputs_key(layers_dir: Path | None = None, level: str = "prefecture") -> str
     return h.hexdigest()[:20]
 
 
-def load_map_data(level: str = "prefecture", strict: bool = False, layers_dir: Path | None = None,
-                  cache: bool = True) -> MapData:  # fmt: skip
+def load_map_data(
+    level: str = "prefecture", strict: bool = False, layers_dir: Path | None = None, cache: bool = True
+) -> MapData:
     """The map data of every plan in the catalog, from the disk cache when the inputs are unchanged.
 
     ``strict`` raises CatalogError on catalog problems. The cache (``.cache/mapdata/``) is keyed

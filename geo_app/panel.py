@@ -19,8 +19,18 @@ from geo_app.identify import Identified
 from geo_app.mapdata import MapData
 
 GROUPS = ("named", "inside", "region_wide")
-TABLE_COLUMNS = ["group", "feature_id", "name", "category", "plan", "section", "location", "share", "named_in_plan",
-                 "quote"]  # fmt: skip
+TABLE_COLUMNS = [
+    "group",
+    "feature_id",
+    "name",
+    "category",
+    "plan",
+    "section",
+    "location",
+    "share",
+    "named_in_plan",
+    "quote",
+]
 
 
 @dataclass
@@ -78,14 +88,20 @@ def county_table(data: MapData, adcode: int, lang: str, plans: tuple[str, ...] |
     rows = []
     for r in j.itertuples():
         feat = f.loc[r.feature_id]
-        rows.append({
-            "group": r.link, "feature_id": r.feature_id, "name": pick(r.name_zh, r.name_en, lang),
-            "category": _category(data, r.category, lang), "plan": data.catalog.plans[r.plan].short(lang),
-            "section": section_label(r.section, lang),
-            "location": location_phrase({**feat.to_dict(), "location": feat.location}, data.catalog, lang),
-            "share": None if pd.isna(r.share_of_county) else float(r.share_of_county),
-            "named_in_plan": bool(r.named_in_plan), "quote": r.quote,
-        })  # fmt: skip
+        rows.append(
+            {
+                "group": r.link,
+                "feature_id": r.feature_id,
+                "name": pick(r.name_zh, r.name_en, lang),
+                "category": _category(data, r.category, lang),
+                "plan": data.catalog.plans[r.plan].short(lang),
+                "section": section_label(r.section, lang),
+                "location": location_phrase({**feat.to_dict(), "location": feat.location}, data.catalog, lang),
+                "share": None if pd.isna(r.share_of_county) else float(r.share_of_county),
+                "named_in_plan": bool(r.named_in_plan),
+                "quote": r.quote,
+            }
+        )
     table = pd.DataFrame.from_records(rows, columns=TABLE_COLUMNS)
     order = {g: i for i, g in enumerate(GROUPS)}
     return table.sort_values("group", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
@@ -121,9 +137,13 @@ def region_items(data: MapData, plan: str, lang: str, visible: set[str] | None =
     if visible is not None:
         f = f[(f.plan + ":" + f.category).isin(visible)]
     title = f"{data.catalog.plans[plan].short(lang)} · {region_wide_label(data.catalog, plan, lang)}"
-    table = pd.DataFrame({
-        "feature_id": f["id"], "name": [pick(a, b, lang) for a, b in zip(f.name_zh, f.name_en, strict=True)],
-        "category": [_category(data, c, lang) for c in f.category],
-        "section": [section_label(s, lang) for s in f.section], "quote": f.quote,
-    })  # fmt: skip
+    table = pd.DataFrame(
+        {
+            "feature_id": f["id"],
+            "name": [pick(a, b, lang) for a, b in zip(f.name_zh, f.name_en, strict=True)],
+            "category": [_category(data, c, lang) for c in f.category],
+            "section": [section_label(s, lang) for s in f.section],
+            "quote": f.quote,
+        }
+    )
     return title, table.reset_index(drop=True)

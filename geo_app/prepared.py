@@ -20,7 +20,6 @@ from geo_app import boundaries
 from geo_app.geojson_io import read_geojson, write_geojson
 from geo_app.paths import BOUNDARIES_DIR, CACHE_DIR
 
-
 NATIONAL_FILE = "china_counties_province_level.parquet"
 NATIONAL_COLUMNS = ["adcode", "name_zh", "name_en", "prefecture_adcode", "province_zh", "geometry"]
 

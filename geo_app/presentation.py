@@ -22,11 +22,20 @@ def scene_plans(data: MapData, scene: Scene) -> tuple[str, ...]:
     return plans or tuple(data.catalog.plans)
 
 
-def scene_spec(data: MapData, scene: Scene, lang: str, basemap: str = "offline", tk: str | None = None,
-               mode: str = "app") -> MapSpec:  # fmt: skip
+def scene_spec(
+    data: MapData, scene: Scene, lang: str, basemap: str = "offline", tk: str | None = None, mode: str = "app"
+) -> MapSpec:
     """The map of a scene: its plans and layers, its highlights, projector sizes."""
-    return MapSpec(lang=lang, basemap=basemap, plans=scene_plans(data, scene), visible_layers=frozenset(scene.layers),
-                   highlight=tuple(scene.highlight), tianditu_key=tk, mode=mode, present=True)  # fmt: skip
+    return MapSpec(
+        lang=lang,
+        basemap=basemap,
+        plans=scene_plans(data, scene),
+        visible_layers=frozenset(scene.layers),
+        highlight=tuple(scene.highlight),
+        tianditu_key=tk,
+        mode=mode,
+        present=True,
+    )
 
 
 def _region_bounds(data: MapData, scene: Scene) -> tuple[float, float, float, float]:

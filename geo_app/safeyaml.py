@@ -122,8 +122,15 @@ def _check_events(text: str, source: str, max_depth: int, max_aliases: int, max_
             count(size.get(event.anchor, 1), event)
 
 
-def load_yaml(text: str, *, source: str, max_bytes: int = MAX_BYTES, max_depth: int = MAX_DEPTH,
-              max_aliases: int = MAX_ALIASES, max_values: int = MAX_VALUES) -> Any:  # fmt: skip
+def load_yaml(
+    text: str,
+    *,
+    source: str,
+    max_bytes: int = MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+    max_aliases: int = MAX_ALIASES,
+    max_values: int = MAX_VALUES,
+) -> Any:
     """The one YAML document in ``text`` (plain dicts, lists, str, int, float, bool, None, dates).
 
     Raises ``YamlError`` (a ``ValueError``) naming ``source`` and the line when the text is
@@ -194,8 +201,9 @@ def type_of(value: Any) -> Message:
 
 
 def _wrong(value: Any, expected: str, source: str, where: str) -> YamlTypeError:
-    return YamlTypeError("yaml_type", {"source": source, "where": where, "expected": Message(f"type_{expected}"),
-                                       "got": type_of(value)})  # fmt: skip
+    return YamlTypeError(
+        "yaml_type", {"source": source, "where": where, "expected": Message(f"type_{expected}"), "got": type_of(value)}
+    )
 
 
 def expect_mapping(value: Any, source: str, where: str) -> dict:
@@ -225,6 +233,8 @@ def expect_text(value: Any, source: str, where: str, *, numbers: bool = True, ma
         raise _wrong(value, "text", source, where)
     text = str(value)
     if max_len is not None and len(text) > max_len:
-        raise YamlTypeError("yaml_type", {"source": source, "where": where,
-                                          "expected": f"at most {max_len} characters", "got": len(text)})  # fmt: skip
+        raise YamlTypeError(
+            "yaml_type",
+            {"source": source, "where": where, "expected": f"at most {max_len} characters", "got": len(text)},
+        )
     return text

@@ -45,8 +45,14 @@ MAX_SUBTITLE = 300
 MAX_NOTES = 5000
 #: Largest scenes file read (bytes); a deck of 100 scenes is about 50 kB.
 MAX_FILE_BYTES = 1_000_000
-_TEXT_LIMITS = {"title_zh": MAX_TITLE, "title_en": MAX_TITLE, "subtitle_zh": MAX_SUBTITLE,
-                "subtitle_en": MAX_SUBTITLE, "notes_zh": MAX_NOTES, "notes_en": MAX_NOTES}  # fmt: skip
+_TEXT_LIMITS = {
+    "title_zh": MAX_TITLE,
+    "title_en": MAX_TITLE,
+    "subtitle_zh": MAX_SUBTITLE,
+    "subtitle_en": MAX_SUBTITLE,
+    "notes_zh": MAX_NOTES,
+    "notes_en": MAX_NOTES,
+}
 
 
 @dataclass(frozen=True)
@@ -190,8 +196,9 @@ def _names(value: Any, name: str, bad) -> list[str] | None:
     return value
 
 
-def parse_scene(raw: Any, index: int, file: str, layer_keys: list[str], feature_ids: set[str],
-                problems: list[Problem]) -> Scene | None:  # fmt: skip
+def parse_scene(
+    raw: Any, index: int, file: str, layer_keys: list[str], feature_ids: set[str], problems: list[Problem]
+) -> Scene | None:
     """A Scene from its YAML mapping, or None with the problems appended (types checked first)."""
     if not isinstance(raw, dict):
         problems.append(Problem(file, f"#{index + 1}", "-", "a scene must be a mapping"))
@@ -266,8 +273,11 @@ def deck_from_text(text: str, version: str, path: Path, layer_keys: list[str], f
     if doc is None:
         doc = {}
     if not isinstance(doc, dict):
-        problems.append(Problem(file, "-", "-", f"a scenes file must be a mapping with 'deck:' and 'scenes:', "
-                                                f"not {type(doc).__name__}"))  # fmt: skip
+        problems.append(
+            Problem(
+                file, "-", "-", f"a scenes file must be a mapping with 'deck:' and 'scenes:', not {type(doc).__name__}"
+            )
+        )
         return empty
     head, raw = doc.get("deck") or {}, doc.get("scenes") or []
     if not isinstance(head, dict):
@@ -444,8 +454,15 @@ def new_scene_id(deck: Deck) -> str:
     return f"{base}-{n}"
 
 
-def append_scene(path: Path, scene: Scene, layer_keys: list[str], feature_ids: set[str], *,
-                 new_id: bool = False, timeout: float = 10.0) -> Saved:  # fmt: skip
+def append_scene(
+    path: Path,
+    scene: Scene,
+    layer_keys: list[str],
+    feature_ids: set[str],
+    *,
+    new_id: bool = False,
+    timeout: float = 10.0,
+) -> Saved:
     """Append ``scene`` to the deck file at ``path`` and return it as read back from disk.
 
     With ``new_id`` the scene gets a fresh id allocated under the lock (what the app wants: two
@@ -486,8 +503,16 @@ def diff_decks(base: Deck, current: Deck) -> list[Change]:
     return changes
 
 
-def _edit(path: Path, layer_keys: list[str], feature_ids: set[str], expected_version: str, base: Deck | None,
-          scene_id: str, change, order_matters: bool = False) -> list[Any]:  # fmt: skip
+def _edit(
+    path: Path,
+    layer_keys: list[str],
+    feature_ids: set[str],
+    expected_version: str,
+    base: Deck | None,
+    scene_id: str,
+    change,
+    order_matters: bool = False,
+) -> list[Any]:
     """Run ``change(raw, index)`` on the scene list (call under the lock) and write the result;
     ConflictError when the file is no longer at ``expected_version``. The edit is mergeable
     when the changes since ``base`` leave its scene alone (and the order, for a move)."""
@@ -506,8 +531,16 @@ def _edit(path: Path, layer_keys: list[str], feature_ids: set[str], expected_ver
     return raw
 
 
-def update_scene(path: Path, scene: Scene, layer_keys: list[str], feature_ids: set[str], *, expected_version: str,
-                 base: Deck | None = None, timeout: float = 10.0) -> Saved:  # fmt: skip
+def update_scene(
+    path: Path,
+    scene: Scene,
+    layer_keys: list[str],
+    feature_ids: set[str],
+    *,
+    expected_version: str,
+    base: Deck | None = None,
+    timeout: float = 10.0,
+) -> Saved:
     """Replace the scene with ``scene.id`` by ``scene``, if the file is still at ``expected_version``.
 
     ``base`` (the deck the edit started from) lets a ConflictError list what changed.
@@ -524,8 +557,16 @@ def update_scene(path: Path, scene: Scene, layer_keys: list[str], feature_ids: s
         return _confirm(path, layer_keys, feature_ids, expected)
 
 
-def delete_scene(path: Path, scene_id: str, layer_keys: list[str], feature_ids: set[str], *, expected_version: str,
-                 base: Deck | None = None, timeout: float = 10.0) -> Saved:  # fmt: skip
+def delete_scene(
+    path: Path,
+    scene_id: str,
+    layer_keys: list[str],
+    feature_ids: set[str],
+    *,
+    expected_version: str,
+    base: Deck | None = None,
+    timeout: float = 10.0,
+) -> Saved:
     """Remove the scene ``scene_id``, if the file is still at ``expected_version``."""
 
     def change(raw: list[Any], i: int) -> list[Any]:
@@ -541,8 +582,17 @@ def delete_scene(path: Path, scene_id: str, layer_keys: list[str], feature_ids: 
         return saved
 
 
-def move_scene(path: Path, scene_id: str, new_index: int, layer_keys: list[str], feature_ids: set[str], *,
-               expected_version: str, base: Deck | None = None, timeout: float = 10.0) -> Saved:  # fmt: skip
+def move_scene(
+    path: Path,
+    scene_id: str,
+    new_index: int,
+    layer_keys: list[str],
+    feature_ids: set[str],
+    *,
+    expected_version: str,
+    base: Deck | None = None,
+    timeout: float = 10.0,
+) -> Saved:
     """Move the scene ``scene_id`` to position ``new_index`` (clamped), if the file is still at
     ``expected_version``."""
 
@@ -563,9 +613,17 @@ def move_scene(path: Path, scene_id: str, new_index: int, layer_keys: list[str],
         return Saved(saved.deck, moved)
 
 
-def scene_from_view(deck: Deck, title_zh: str, title_en: str, notes: str, lang: str, region: str,
-                    layers: tuple[str, ...], center: tuple[float, float] | None = None,
-                    zoom: int | None = None) -> Scene:  # fmt: skip
+def scene_from_view(
+    deck: Deck,
+    title_zh: str,
+    title_en: str,
+    notes: str,
+    lang: str,
+    region: str,
+    layers: tuple[str, ...],
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
+) -> Scene:
     """A new scene of ``deck`` for what the app shows: the map's extent when the view is known,
     else the region; notes go to the language they were written in. Texts lose control and
     bidi characters; ``append_scene(..., new_id=True)`` gives the final id."""
@@ -606,8 +664,9 @@ def zoom_for_bounds(bounds: list[list[float]], width_px: int = 1100, height_px: 
     return int(max(3, min(18, math.floor(z))))
 
 
-def extent_for_view(center: tuple[float, float], zoom: int, width_px: int = 1100,
-                    height_px: int = 720) -> tuple[float, float, float, float]:  # fmt: skip
+def extent_for_view(
+    center: tuple[float, float], zoom: int, width_px: int = 1100, height_px: int = 720
+) -> tuple[float, float, float, float]:
     """(min_lon, min_lat, max_lon, max_lat) shown by a map at ``center`` and ``zoom``."""
     import math
 

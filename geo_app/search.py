@@ -21,8 +21,9 @@ def search_index(data: MapData, lang: str, plans: tuple[str, ...] | None = None)
         p = r.geometry.representative_point()
         other = "en" if lang == "zh" else "zh"
         label = f"{t('county', lang)} · {county_label(r.name_zh, lang)} · {county_label(r.name_zh, other)}"
-        rows.append({"kind": "county", "ref": int(r.adcode), "plan": None, "lat": p.y, "lon": p.x, "zoom": 10,
-                     "label": label})  # fmt: skip
+        rows.append(
+            {"kind": "county", "ref": int(r.adcode), "plan": None, "lat": p.y, "lon": p.x, "zoom": 10, "label": label}
+        )
     cats = data.catalog.categories
     f = data.features if plans is None else data.features[data.features.plan.isin(plans)]
     for r in f.itertuples():
@@ -34,7 +35,16 @@ def search_index(data: MapData, lang: str, plans: tuple[str, ...] | None = None)
             lon, lat = p.x, p.y
             kind, zoom = "feature", 12 if r.shape == "point" else 9
         cat = cats[r.category]
-        rows.append({"kind": kind, "ref": r.id, "plan": r.plan, "lat": lat, "lon": lon, "zoom": zoom,
-                     "label": f"{pick(cat['label_zh'], cat['label_en'], lang)} · {pick(r.name_zh, r.name_en, lang)}"
-                              f" · {pick(r.name_en, r.name_zh, lang)}"})  # fmt: skip
+        rows.append(
+            {
+                "kind": kind,
+                "ref": r.id,
+                "plan": r.plan,
+                "lat": lat,
+                "lon": lon,
+                "zoom": zoom,
+                "label": f"{pick(cat['label_zh'], cat['label_en'], lang)} · {pick(r.name_zh, r.name_en, lang)}"
+                f" · {pick(r.name_en, r.name_zh, lang)}",
+            }
+        )
     return pd.DataFrame.from_records(rows, columns=["kind", "ref", "plan", "lat", "lon", "zoom", "label"])

@@ -33,7 +33,7 @@ def app() -> AppTest:
 
 def test_starts_in_chinese_with_every_layer_on(app):
     assert any("规划产业布局图" in m.value for m in app.markdown)
-    boxes = app.sidebar.checkbox
+    boxes = [b for b in app.sidebar.checkbox if (b.key or "").startswith("layer::")]
     assert len(boxes) >= 15 and all(b.value for b in boxes)
     assert _param(app, "layers") == "all"
     assert _param(app, "region") == "all"
@@ -69,10 +69,10 @@ def test_switch_to_english():
 def test_hide_all_and_show_all_only_touch_the_region_shown():
     at = _run(region="linxia")
     next(b for b in at.sidebar.button if b.label == "全部隐藏").click().run()
-    assert not any(b.value for b in at.sidebar.checkbox)
+    assert not any(b.value for b in at.sidebar.checkbox if (b.key or "").startswith("layer::"))
     assert at.session_state["layer::zhangye:ecology"] is True  # another plan's ticks are kept
     next(b for b in at.sidebar.button if b.label == "全部显示").click().run()
-    assert all(b.value for b in at.sidebar.checkbox)
+    assert all(b.value for b in at.sidebar.checkbox if (b.key or "").startswith("layer::"))
 
 
 def test_toggle_one_layer_goes_into_the_url_and_keeps_the_view():
@@ -88,7 +88,7 @@ def test_link_reopens_the_view():
     assert at.sidebar.radio[0].value == "en"
     assert at.session_state["region"] == "zhangye"
     assert at.session_state["basemap"] == "osm"
-    on = [b.key for b in at.sidebar.checkbox if b.value]
+    on = [b.key for b in at.sidebar.checkbox if b.value and (b.key or "").startswith("layer::")]
     assert on == ["layer::zhangye:ecology"]
 
 
@@ -195,3 +195,23 @@ def test_save_view_as_scene_lists_only_the_regions_layers(tmp_path, monkeypatch)
     saved = next(s for s in deck.scenes if s.id == "linxia-saved-1")
     assert saved.title_zh == "我的新场景" and saved.extent is not None
     assert all(k.startswith("linxia:") for k in saved.layers)
+
+
+def test_scenes_can_be_moved_edited_and_deleted(tmp_path, monkeypatch):
+    _scenes_copy(tmp_path, monkeypatch)
+    at = _run()
+    ids = list(at.sidebar.selectbox(key="mgr_scene::linxia").options)
+    assert len(ids) == 7
+    at.sidebar.selectbox(key="mgr_scene::linxia").set_value(ids[1]).run()
+    at.sidebar.button(key="mgr_up").click().run()
+    assert not at.exception
+    assert any("已保存" in s.value for s in at.sidebar.success)
+    text = (tmp_path / "linxia.yaml").read_text(encoding="utf-8")
+    import yaml
+
+    order = [s["id"] for s in yaml.safe_load(text)["scenes"]]
+    assert order[0] == ids[1].split(". ", 1)[0] or order[0] != ids[0].split(". ", 1)[0]
+    at.sidebar.button(key="mgr_delete").click().run()
+    at.sidebar.button(key="mgr_delete_yes").click().run()
+    assert not at.exception
+    assert len(yaml.safe_load((tmp_path / "linxia.yaml").read_text(encoding="utf-8"))["scenes"]) == 6

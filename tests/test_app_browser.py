@@ -42,7 +42,9 @@ def click_lonlat(page, lat: float, lon: float, index: int = 0) -> None:
     """A real mouse click where (lat, lon) is on the map."""
     el = page.locator(MAP_IFRAME).nth(index)
     frame = el.element_handle().content_frame()
-    x, y = frame.evaluate(f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}")
+    x, y = frame.evaluate(
+        f"() => {{ const p = window.map.latLngToContainerPoint([{lat}, {lon}]); return [p.x, p.y]; }}"
+    )
     box = el.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
 
@@ -64,8 +66,11 @@ def test_the_linxia_view_names_its_belts_and_uses_the_screen(app_url, map_data):
         strokes = frame.locator("path.pm-cat-industrial_belt").evaluate_all(
             "els => els.map(e => e.getAttribute('stroke'))"
         )
-        belts = map_data.features[(map_data.features.plan == "linxia") & (map_data.features.category == "industrial_belt")
-                                  & map_data.features["shape"].isin(["area", "line"])]  # fmt: skip
+        belts = map_data.features[
+            (map_data.features.plan == "linxia")
+            & (map_data.features.category == "industrial_belt")
+            & map_data.features["shape"].isin(["area", "line"])
+        ]
         assert len(set(strokes)) == len(belts) >= 6
         # county labels and stand-in markers drawn as stand-ins
         assert frame.locator(".pm-l-county").count() >= 8
@@ -143,8 +148,9 @@ def test_regions_and_toggles_keep_the_view_and_the_link_reopens_it(app_url):
     with offline_page(1440, 900) as (page, _):
         page.goto(link)
         frame = wait_map(page)
-        center = frame.locator("body").evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, "
-                                                "window.map.getZoom()]")  # fmt: skip
+        center = frame.locator("body").evaluate(
+            "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
+        )
         assert abs(center[0] - 35.55) < 1e-3 and abs(center[1] - 103.1) < 1e-3 and center[2] == 10
         assert frame.locator("path.pm-cat-industrial_belt").count() == 0
 
@@ -183,7 +189,8 @@ def test_two_regions_far_apart_each_get_a_frame(app_url):
             share = f.evaluate("""() => {
                 const b = window.map.getBounds(); let best = 0;
                 window.map.eachLayer(l => { if (l.pmRole === 'county' && l.getBounds) {
-                  const r = l.getBounds(); const x = Math.max(0, Math.min(r.getEast(), b.getEast()) - Math.max(r.getWest(), b.getWest()));
+                  const r = l.getBounds();
+                  const x = Math.max(0, Math.min(r.getEast(), b.getEast()) - Math.max(r.getWest(), b.getWest()));
                   const y = Math.max(0, Math.min(r.getNorth(), b.getNorth()) - Math.max(r.getSouth(), b.getSouth()));
                   best = Math.max(best, x * y / ((b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth()))); } });
                 return best; }""")

@@ -19,7 +19,6 @@ import pytest
 from folium import plugins
 
 from geo_app.web import assets
-from geo_app.web.elements import PlanLib
 from geo_app.web.assets import (
     STREAMLIT_BASE_URL,
     VENDOR_DIR,
@@ -30,6 +29,7 @@ from geo_app.web.assets import (
     localize_map,
     pop_colormaps,
 )
+from geo_app.web.elements import PlanLib
 
 REPO = Path(__file__).resolve().parents[1]
 MANIFEST = load_manifest()

@@ -51,9 +51,17 @@ def test_resolve_short_and_full_names(query, adcode):
 
 @pytest.mark.parametrize(
     ("query", "adcode"),
-    [("兰州", 620100), ("Lanzhou", 620100), ("兰州市", 620100), ("甘南", 623000), ("Gannan", 623000),
-     ("张掖", 620700), ("Zhangye", 620700), ("和政", 622925)],
-)  # fmt: skip
+    [
+        ("兰州", 620100),
+        ("Lanzhou", 620100),
+        ("兰州市", 620100),
+        ("甘南", 623000),
+        ("Gannan", 623000),
+        ("张掖", 620700),
+        ("Zhangye", 620700),
+        ("和政", 622925),
+    ],
+)
 def test_short_form_resolves_to_the_unique_highest_match(query, adcode):
     """One resolver: 兰州 / Lanzhou find 兰州市 as `regions 兰州` does (the 州 of 兰州 is no suffix)."""
     assert boundaries.resolve_region(query).adcode == adcode

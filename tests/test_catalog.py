@@ -120,13 +120,22 @@ SOURCE = {"location_source": "from the plateau edge", "location_source_zh": "依
         ({"precision": "admin"}, "precision", "replaced by 'location'"),
         ({"location": "zone", "geometry": ZONE}, "location_source", "required"),
         ({"location": "zone", "geometry": {**ZONE, "width": None}, **SOURCE}, "geometry.width", "assumed"),
-        ({"location": "zone", "geometry": {**ZONE, "near": [["plateau-edge"]]}, **SOURCE}, "geometry.near",
-         "list of reference ids"),
+        (
+            {"location": "zone", "geometry": {**ZONE, "near": [["plateau-edge"]]}, **SOURCE},
+            "geometry.near",
+            "list of reference ids",
+        ),
         ({"location": "site", "geometry": {"recipe": "counties"}}, "geometry.recipe", "cannot draw a site"),
-        ({"location": "site", "geometry": {"recipe": "point", "at": "town-hanji"}, **SOURCE}, "geometry.at",
-         "stand_in"),
-        ({"location": "stand_in", "geometry": {"recipe": "point", "at": "town-nowhere"}, **SOURCE},
-         "geometry.at", "unknown reference feature"),
+        (
+            {"location": "site", "geometry": {"recipe": "point", "at": "town-hanji"}, **SOURCE},
+            "geometry.at",
+            "stand_in",
+        ),
+        (
+            {"location": "stand_in", "geometry": {"recipe": "point", "at": "town-nowhere"}, **SOURCE},
+            "geometry.at",
+            "unknown reference feature",
+        ),
         ({"location": "region_wide"}, "geometry", "no geometry of its own"),
         ({"location": "region_wide", "geometry": None}, "counties", "names no county"),
         ({"category": "agri_park"}, "location", "facility-like"),
@@ -134,7 +143,7 @@ SOURCE = {"location_source": "from the plateau edge", "location_source_zh": "依
         ({"id": "Bad Id"}, "id", "lowercase ASCII"),
         ({"colour": "red"}, "colour", "unknown field"),
     ],
-)  # fmt: skip
+)
 def test_malformed_feature_names_file_id_and_field(tmp_path, change, field, needle):
     _write_plan(tmp_path, [{**GOOD, **change}])
     with pytest.raises(CatalogError) as err:

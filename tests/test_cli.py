@@ -38,8 +38,7 @@ def test_unknown_region_is_one_line_and_nonzero():
 
 def test_export_counties_geojson(tmp_path):
     out = tmp_path / "counties.geojson"
-    res = run("export", "--layers", "counties", "--region", "622900,620700", "--format", "geojson",
-              "--out", str(out))  # fmt: skip
+    res = run("export", "--layers", "counties", "--region", "622900,620700", "--format", "geojson", "--out", str(out))
     assert res.returncode == 0, res.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert "crs" not in data

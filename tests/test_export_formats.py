@@ -169,8 +169,9 @@ def test_gpkg_version_tables_and_region_wide_table(files, map_data, tmp_path):
     src = map_data.features
     assert set(wide["id"]) == set(src.loc[src["region_wide"], "id"])
     assert wide["region_adcodes"].str.len().gt(0).all()
-    drawn = pd.concat([pyogrio.read_dataframe(path, layer=t) for t in ("plan_areas", "plan_points", "plan_lines")
-                       if t in layers])  # fmt: skip
+    drawn = pd.concat(
+        [pyogrio.read_dataframe(path, layer=t) for t in ("plan_areas", "plan_points", "plan_lines") if t in layers]
+    )
     assert set(drawn["id"]) == set(src.loc[~src["region_wide"], "id"])
     assert drawn.crs.to_epsg() == 4326
     items = pyogrio.read_dataframe(path, layer="county_items")
@@ -200,8 +201,13 @@ def test_shapefile_zip(files, map_data, tmp_path):
             dbf = zf.read(f"{stem}.dbf")
             for i in range((int.from_bytes(dbf[8:10], "little") - 33) // 32):
                 assert 0 < len(dbf[32 + 32 * i : 32 + 32 * i + 11].split(b"\0")[0]) <= 10
-        assert {"region_wide_items.csv", "county_items.csv", "location_kinds.csv", "FIELDS.txt",
-                "METADATA.txt"} <= names  # fmt: skip
+        assert {
+            "region_wide_items.csv",
+            "county_items.csv",
+            "location_kinds.csv",
+            "FIELDS.txt",
+            "METADATA.txt",
+        } <= names
     fields = _zip_text(content, "FIELDS.txt")
     assert "region_wide_items.csv" in fields and "loc_src" in fields
     assert "region_wide_items.csv" in _zip_text(content, "METADATA.txt")
@@ -390,8 +396,9 @@ def test_progress_and_nothing_left_behind(map_data):
         export.export_bytes("all", fmt, data=map_data, progress=lambda f, msg: seen.append(f))
         assert seen and seen[-1] == 1.0 and seen == sorted(seen), fmt
     assert sorted(Path(tempfile.gettempdir()).glob("geo_app_*")) == before
-    pd.testing.assert_frame_equal(pd.DataFrame(map_data.features.drop(columns="geometry")),
-                                  pd.DataFrame(snapshot.drop(columns="geometry")))  # fmt: skip
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(map_data.features.drop(columns="geometry")), pd.DataFrame(snapshot.drop(columns="geometry"))
+    )
 
 
 def test_registry_drives_the_cli_help():

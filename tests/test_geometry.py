@@ -14,8 +14,12 @@ from geo_app.join import write_csv
 
 def test_every_drawn_feature_lies_inside_its_plan_region(map_data):
     for plan_id, plan in map_data.catalog.plans.items():
-        region = gpd.GeoSeries([shapely.union_all([load_region(a).geometry.iloc[0] for a in plan.regions])],
-                               crs=4326).to_crs(CHINA_ALBERS).iloc[0].buffer(100)  # fmt: skip
+        region = (
+            gpd.GeoSeries([shapely.union_all([load_region(a).geometry.iloc[0] for a in plan.regions])], crs=4326)
+            .to_crs(CHINA_ALBERS)
+            .iloc[0]
+            .buffer(100)
+        )
         drawn = map_data.features[(map_data.features.plan == plan_id) & map_data.features.geometry.notna()]
         for row in drawn.to_crs(CHINA_ALBERS).itertuples():
             assert region.covers(row.geometry) != row.outside_region, row.id

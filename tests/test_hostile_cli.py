@@ -29,8 +29,9 @@ SUFFIX = {"export": ".geojson", "image": ".png", "html": ".html", "deck": ".html
 
 
 def run(*args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "geo_app", *args], capture_output=True, text=True, cwd=ROOT,
-                          timeout=300, **kw)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "geo_app", *args], capture_output=True, text=True, cwd=ROOT, timeout=300, **kw
+    )
 
 
 def one_error_line(stderr: str) -> str:

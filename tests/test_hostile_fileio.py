@@ -202,8 +202,10 @@ def test_unwritable_folder_is_refused():
         if os.geteuid() != 0 and os.access(folder, os.W_OK):
             pytest.skip("this user can write into a 0555 folder")
         assert answers[0] == f"cannot write {folder / 'x.geojson'}: folder {folder} is not writable"
-        assert answers[1] in (f"cannot write {closed / 'x.geojson'}: permission denied",
-                              f"cannot write {closed / 'x.geojson'}: folder {closed} is not writable")  # fmt: skip
+        assert answers[1] in (
+            f"cannot write {closed / 'x.geojson'}: permission denied",
+            f"cannot write {closed / 'x.geojson'}: folder {closed} is not writable",
+        )
     finally:
         for p in (base / "ro", base / "closed"):
             if p.exists():

@@ -77,8 +77,7 @@ def test_standalone_search_and_layers_show_hostile_names_as_text_in_chromium(map
     from tests.browser import offline_page
 
     path = tmp_path / "map.html"
-    path.write_text(standalone_html(_hostile_data(map_data), MapSpec(lang="zh", mode="standalone")),
-                    encoding="utf-8")  # fmt: skip
+    path.write_text(standalone_html(_hostile_data(map_data), MapSpec(lang="zh", mode="standalone")), encoding="utf-8")
     with offline_page() as (page, _):
         page.goto(path.as_uri())
         page.locator("#pm-search").wait_for(timeout=30_000)

@@ -55,8 +55,20 @@ def test_counties_per_request_are_capped_with_a_message():
 
 
 def test_queries_per_request_are_capped():
-    names = ["兰州市", "天水市", "白银市", "武威市", "酒泉市", "平凉市", "庆阳市", "定西市", "陇南市", "金昌市",
-             "嘉峪关市", "甘南藏族自治州"]  # fmt: skip
+    names = [
+        "兰州市",
+        "天水市",
+        "白银市",
+        "武威市",
+        "酒泉市",
+        "平凉市",
+        "庆阳市",
+        "定西市",
+        "陇南市",
+        "金昌市",
+        "嘉峪关市",
+        "甘南藏族自治州",
+    ]
     adcodes, messages = resolve_queries(names)
     assert len(adcodes) == 10 and [m.key for m in messages] == ["region_too_many"] * 2
 

@@ -46,8 +46,14 @@ def load(path: Path) -> scenes.Deck:
 
 
 def new_scene(title: str = "新场景", **kw) -> Scene:
-    return Scene(id=kw.pop("id", "placeholder"), title_zh=title, title_en=kw.pop("title_en", ""),
-                 region=kw.pop("region", "linxia"), layers=kw.pop("layers", ("linxia:ecology",)), **kw)  # fmt: skip
+    return Scene(
+        id=kw.pop("id", "placeholder"),
+        title_zh=title,
+        title_en=kw.pop("title_en", ""),
+        region=kw.pop("region", "linxia"),
+        layers=kw.pop("layers", ("linxia:ecology",)),
+        **kw,
+    )
 
 
 # ----------------------------------------------------------------------------- hostile content
@@ -60,13 +66,16 @@ def new_scene(title: str = "新场景", **kw) -> Scene:
         ("just text", "-"),
         ("deck: [1, 2]\nscenes: []\n", "deck"),
         ("scenes: {id: a}\n", "scenes"),
-        ("a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(7)), "-"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 10)}]\n" for i in range(7)),
+            "-",
+        ),
         ("scenes:\n" + "  " + "[" * 5000 + "]" * 5000 + "\n", "-"),
         ("deck: {id: a}\ndeck: {id: b}\n", "-"),
     ],
     ids=["top-level-list", "text", "deck-list", "scenes-mapping", "billion-laughs", "deep", "duplicate-key"],
-)  # fmt: skip
+)
 def test_malformed_files_are_problems_not_exceptions(tmp_path, text, field):
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
@@ -123,8 +132,11 @@ def test_wrong_types_in_a_scene_are_reported_and_the_rest_kept(tmp_path, entry, 
 
 def test_controls_and_bidi_overrides_are_removed_from_texts(tmp_path):
     path = tmp_path / "bidi.yaml"
-    path.write_text('scenes:\n  - id: a\n    title_zh: "临夏\\u202e州\\x1b[31m"\n    region: linxia\n'
-                    '    notes_zh: "第一行\\n第二行\\u2066"\n', encoding="utf-8")  # fmt: skip
+    path.write_text(
+        'scenes:\n  - id: a\n    title_zh: "临夏\\u202e州\\x1b[31m"\n    region: linxia\n'
+        '    notes_zh: "第一行\\n第二行\\u2066"\n',
+        encoding="utf-8",
+    )
     scene = load(path).scenes[0]
     assert scene.title_zh == "临夏州[31m" and scene.notes_zh == "第一行\n第二行"
 
@@ -141,8 +153,13 @@ def test_gbk_and_utf16_files_load(tmp_path):
 
 
 def test_append_confirms_by_reading_back_and_keeps_comments(deck_path):
-    saved = scenes.append_scene(deck_path, new_scene("视图 <b>1</b>", extent=(103.123456, 35.1, 103.5, 35.7),
-                                                     region=None), KEYS, IDS, new_id=True)  # fmt: skip
+    saved = scenes.append_scene(
+        deck_path,
+        new_scene("视图 <b>1</b>", extent=(103.123456, 35.1, 103.5, 35.7), region=None),
+        KEYS,
+        IDS,
+        new_id=True,
+    )
     assert saved.scene.id == "test-saved-1"
     assert saved.scene.extent == (103.1235, 35.1, 103.5, 35.7)  # as stored, not as passed
     assert saved.version == fileio.file_version(deck_path)
@@ -164,8 +181,10 @@ def test_new_ids_avoid_invalid_entries_too(deck_path):
 
 def test_append_when_scenes_is_not_the_last_key_rewrites_safely(tmp_path):
     path = tmp_path / "order.yaml"
-    path.write_text("# header\nscenes:\n  - id: one\n    title_zh: 一\n    region: linxia\ndeck:\n  id: order\n"
-                    "  title_zh: 顺序\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "# header\nscenes:\n  - id: one\n    title_zh: 一\n    region: linxia\ndeck:\n  id: order\n  title_zh: 顺序\n",
+        encoding="utf-8",
+    )
     saved = scenes.append_scene(path, new_scene(), KEYS, IDS, new_id=True)
     deck = load(path)
     assert [s.id for s in deck.scenes] == ["one", "order-saved-1"] and deck.title_zh == "顺序"
@@ -197,8 +216,9 @@ def test_disk_full_leaves_the_deck_as_it_was(deck_path, monkeypatch):
 def test_stale_edit_raises_conflict_listing_changes_then_merges(deck_path):
     mine = load(deck_path)
     theirs = load(deck_path)
-    scenes.update_scene(deck_path, new_scene("别人改的", id="two", region="both"), KEYS, IDS,
-                        expected_version=theirs.version)  # fmt: skip
+    scenes.update_scene(
+        deck_path, new_scene("别人改的", id="two", region="both"), KEYS, IDS, expected_version=theirs.version
+    )
     scenes.append_scene(deck_path, new_scene(), KEYS, IDS, new_id=True)
     edit = new_scene("我改的", id="one")
     with pytest.raises(ConflictError) as err:

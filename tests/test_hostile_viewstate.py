@@ -11,8 +11,26 @@ from geo_app.viewstate import MAX_CTX, MAX_CTX_CHARS, NOTICE_CHARS, parse, to_pa
 KEYS = ["linxia:industrial_belt", "linxia:agri_park"]
 BASEMAPS = ["offline", "osm"]
 GOOD = {"lat": "35.6", "lon": "103.2", "z": "10"}
-BAD = ["inf", "-inf", "Infinity", "nan", "NaN", "1e309", "-1e309", "9" * 400, "1e20", "abc", "", " ", "0x10",
-       "1_0", "10,5", "١٠", "35.6; DROP", "[link](javascript:alert(1))"]  # fmt: skip
+BAD = [
+    "inf",
+    "-inf",
+    "Infinity",
+    "nan",
+    "NaN",
+    "1e309",
+    "-1e309",
+    "9" * 400,
+    "1e20",
+    "abc",
+    "",
+    " ",
+    "0x10",
+    "1_0",
+    "10,5",
+    "١٠",
+    "35.6; DROP",
+    "[link](javascript:alert(1))",
+]
 
 
 def _combos():
@@ -42,9 +60,17 @@ def test_incomplete_view_is_ignored_with_a_notice(keys):
 
 @pytest.mark.parametrize(
     ("lat", "lon", "z"),
-    [("85.1", "103", "8"), ("-85.1", "103", "8"), ("35", "180.5", "8"), ("35", "-181", "8"), ("35", "103", "1.4"),
-     ("35", "103", "19.6"), ("35", "103", "-0"), ("90", "0", "5")],
-)  # fmt: skip
+    [
+        ("85.1", "103", "8"),
+        ("-85.1", "103", "8"),
+        ("35", "180.5", "8"),
+        ("35", "-181", "8"),
+        ("35", "103", "1.4"),
+        ("35", "103", "19.6"),
+        ("35", "103", "-0"),
+        ("90", "0", "5"),
+    ],
+)
 def test_out_of_range_is_ignored(lat, lon, z):
     assert parse({"lat": lat, "lon": lon, "z": z}, KEYS, BASEMAPS).center is None
 

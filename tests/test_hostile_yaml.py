@@ -24,8 +24,9 @@ BILLION_LAUGHS = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".jo
 
 
 def test_plain_yaml_loads_with_anchors_and_merge_keys():
-    doc = load_yaml("base: &b {color: red}\nx:\n  <<: *b\n  size: 2\nlist: [1, two, 3.5, null, true]\n",
-                    source="ok.yaml")  # fmt: skip
+    doc = load_yaml(
+        "base: &b {color: red}\nx:\n  <<: *b\n  size: 2\nlist: [1, two, 3.5, null, true]\n", source="ok.yaml"
+    )
     assert doc == {"base": {"color": "red"}, "x": {"color": "red", "size": 2}, "list": [1, "two", 3.5, None, True]}
 
 

@@ -188,11 +188,18 @@ def _streamlit_server(app_dir: Path) -> Iterator[str]:
     port = _free_port()
     log = app_dir / "streamlit.log"
     cmd = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-        "--server.enableStaticServing=true", "--browser.gatherUsageStats=false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.enableStaticServing=true",
+        "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
-    ]  # fmt: skip
+    ]
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     with log.open("w") as out:
         proc = subprocess.Popen(cmd, cwd=app_dir, env=env, stdout=out, stderr=subprocess.STDOUT)

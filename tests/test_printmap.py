@@ -159,8 +159,12 @@ def test_stand_ins_are_hollow_and_sites_solid(map_data):
     f = map_data.features
     stand_in = f[(f["location"] == "stand_in") & ~f["outside_region"].astype(bool)].iloc[0]
     # make one stand-in of the same plan a site, to see both kinds side by side
-    other = f[(f["location"] == "stand_in") & (f["plan"] == stand_in["plan"]) & (f["id"] != stand_in["id"])
-              & ~f["outside_region"].astype(bool)].iloc[0]  # fmt: skip
+    other = f[
+        (f["location"] == "stand_in")
+        & (f["plan"] == stand_in["plan"])
+        & (f["id"] != stand_in["id"])
+        & ~f["outside_region"].astype(bool)
+    ].iloc[0]
     features = f.copy()
     features.loc[features["id"] == other["id"], "location"] = "site"
     data = dataclasses.replace(map_data, features=features)

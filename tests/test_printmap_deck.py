@@ -61,8 +61,12 @@ def test_highlights_are_amber_and_boxed(map_data, decks):
     deck, scene = next((d, s) for d in decks for s in d.scenes if s.highlight)
     mf = deck_pdf.scene_figure(map_data, deck, scene, 1, 1, "zh")
     amber = map_data.catalog.base["highlight"].lower()
-    boxed = [t for ax in mf.axes for t in ax.texts
-             if (t.get_gid() or "")[6:] in scene.highlight and t.get_bbox_patch() is not None]  # fmt: skip
+    boxed = [
+        t
+        for ax in mf.axes
+        for t in ax.texts
+        if (t.get_gid() or "")[6:] in scene.highlight and t.get_bbox_patch() is not None
+    ]
     assert boxed
     from matplotlib.colors import to_hex
 

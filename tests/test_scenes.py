@@ -50,8 +50,11 @@ def test_invalid_scene_names_scene_and_field_and_keeps_the_rest(tmp_path, keys, 
     deck = scenes.load_deck(path, keys, ids)
     assert len(deck.scenes) == len(doc["scenes"]) - 3
     found = {(p.feature_id, p.field) for p in deck.problems}
-    assert found == {(doc["scenes"][1]["id"], "layers"), (doc["scenes"][2]["id"], "region"),
-                     (doc["scenes"][3]["id"], "highlight")}  # fmt: skip
+    assert found == {
+        (doc["scenes"][1]["id"], "layers"),
+        (doc["scenes"][2]["id"], "region"),
+        (doc["scenes"][3]["id"], "highlight"),
+    }
     assert all(str(p).startswith(str(path)) for p in deck.problems)
 
 
@@ -66,8 +69,14 @@ def test_append_scene_survives_reload(tmp_path, keys, ids):
     path = tmp_path / "linxia.yaml"
     shutil.copy(ROOT / "scenes" / "linxia.yaml", path)
     before = scenes.load_deck(path, keys, ids)
-    scene = scenes.Scene(id=scenes.new_scene_id(before), title_zh="我的视图", title_en="My view",
-                         extent=(103.0, 35.3, 103.5, 35.7), layers=("linxia:agri_park",), notes_zh="讲稿")  # fmt: skip
+    scene = scenes.Scene(
+        id=scenes.new_scene_id(before),
+        title_zh="我的视图",
+        title_en="My view",
+        extent=(103.0, 35.3, 103.5, 35.7),
+        layers=("linxia:agri_park",),
+        notes_zh="讲稿",
+    )
     scenes.append_scene(path, scene, keys, ids)
     after = scenes.load_deck(path, keys, ids)
     assert after.problems == []
@@ -124,19 +133,28 @@ def test_deck_pdf_has_one_16x9_page_per_scene(map_data, keys, ids):
 
 def test_deck_cli(tmp_path):
     out = tmp_path / "deck.html"
-    res = subprocess.run([sys.executable, "-m", "geo_app", "deck", "--out", str(out), "--decks", "linxia"],
-                         capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    res = subprocess.run(
+        [sys.executable, "-m", "geo_app", "deck", "--out", str(out), "--decks", "linxia"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert res.returncode == 0, res.stderr
     assert out.stat().st_size > 100_000
-    res = subprocess.run([sys.executable, "-m", "geo_app", "deck", "--out", str(out), "--decks", "mars", "--force"],
-                         capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    res = subprocess.run(
+        [sys.executable, "-m", "geo_app", "deck", "--out", str(out), "--decks", "mars", "--force"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert res.returncode != 0 and "unknown deck mars" in res.stderr
 
 
 def test_scene_from_view_uses_the_extent_when_known(keys, ids):
     deck = scenes.load_decks(keys, ids)["linxia"]
-    with_view = scenes.scene_from_view(deck, " 视图 ", "", "讲稿", "zh", "linxia", ("linxia:agri_park",),
-                                       (35.6, 103.2), 10)  # fmt: skip
+    with_view = scenes.scene_from_view(
+        deck, " 视图 ", "", "讲稿", "zh", "linxia", ("linxia:agri_park",), (35.6, 103.2), 10
+    )
     assert with_view.region is None and with_view.extent[0] < 103.2 < with_view.extent[2]
     assert (with_view.title_zh, with_view.title_en) == ("视图", "视图")
     assert (with_view.notes_zh, with_view.notes_en) == ("讲稿", "")

@@ -9,8 +9,15 @@ BASEMAPS = ["offline", "osm", "amap"]
 
 
 def test_round_trip():
-    state = ViewState(lang="en", region="linxia", layers=frozenset({"linxia:agri_park"}), basemap="osm",
-                      context=("兰州市",), center=(35.6, 103.2), zoom=10)  # fmt: skip
+    state = ViewState(
+        lang="en",
+        region="linxia",
+        layers=frozenset({"linxia:agri_park"}),
+        basemap="osm",
+        context=("兰州市",),
+        center=(35.6, 103.2),
+        zoom=10,
+    )
     back = parse(to_params(state, KEYS), KEYS, BASEMAPS)
     assert (back.lang, back.region, back.basemap) == ("en", "linxia", "osm")
     assert back.layers == frozenset({"linxia:agri_park"})
@@ -26,8 +33,19 @@ def test_all_and_none_layers():
 
 
 def test_bad_values_are_ignored_and_reported():
-    state = parse({"lang": "fr", "region": "mars", "basemap": "google", "layers": "linxia:agri_park,bogus",
-                   "lat": "abc", "lon": "1", "z": "5"}, KEYS, BASEMAPS)  # fmt: skip
+    state = parse(
+        {
+            "lang": "fr",
+            "region": "mars",
+            "basemap": "google",
+            "layers": "linxia:agri_park,bogus",
+            "lat": "abc",
+            "lon": "1",
+            "z": "5",
+        },
+        KEYS,
+        BASEMAPS,
+    )
     assert state.lang == "zh" and state.region == "both" and state.basemap == "offline"
     assert state.layers == frozenset({"linxia:agri_park"})
     assert state.center is None

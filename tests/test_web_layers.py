@@ -83,8 +83,11 @@ def test_the_base_map_is_the_same_for_every_setting(map_data):
         return re.sub(r"map_[0-9a-f]{32}", "MAP", m.get_root().render())
 
     a = script(MapSpec(mode="app"))
-    for other in (MapSpec(mode="app", lang="en"), MapSpec(mode="app", basemap="amap"),
-                  MapSpec(mode="app", plans=("zhangye",), visible_layers=frozenset())):  # fmt: skip
+    for other in (
+        MapSpec(mode="app", lang="en"),
+        MapSpec(mode="app", basemap="amap"),
+        MapSpec(mode="app", plans=("zhangye",), visible_layers=frozenset()),
+    ):
         assert script(other) == a
 
 

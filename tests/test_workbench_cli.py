@@ -67,8 +67,21 @@ def plan_file(tmp_path) -> Path:
 
 
 def _run(plan_file: Path, out: Path, *extra: str) -> int:
-    return main(["draft", str(plan_file), "--plan-id", "demo", "--region", "622900", "--out", str(out),
-                 "--text-out", str(out.parent / "demo.txt"), *extra])  # fmt: skip
+    return main(
+        [
+            "draft",
+            str(plan_file),
+            "--plan-id",
+            "demo",
+            "--region",
+            "622900",
+            "--out",
+            str(out),
+            "--text-out",
+            str(out.parent / "demo.txt"),
+            *extra,
+        ]
+    )
 
 
 def test_draft_writes_a_reviewable_catalog(plan_file, tmp_path, capsys):
@@ -127,8 +140,23 @@ def test_draft_from_a_word_file_saves_its_text(tmp_path):
     source = tmp_path / "plan.docx"
     document.save(str(source))
     out = tmp_path / "demo.yaml"
-    assert main(["draft", str(source), "--plan-id", "demo", "--region", "临夏州", "--out", str(out),
-                 "--text-out", str(tmp_path / "demo.txt")]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "draft",
+                str(source),
+                "--plan-id",
+                "demo",
+                "--region",
+                "临夏州",
+                "--out",
+                str(out),
+                "--text-out",
+                str(tmp_path / "demo.txt"),
+            ]
+        )
+        == 0
+    )
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     saved = (tmp_path / "demo.txt").read_text(encoding="utf-8")
     assert data["plan"]["text"].endswith("demo.txt")
@@ -139,11 +167,24 @@ def test_draft_from_a_word_file_saves_its_text(tmp_path):
 def test_catalog_yaml_round_trips_and_reads_like_the_hand_made_files():
     header = {"id": "demo", "title_zh": "示范规划", "regions": [622900]}
     features = [
-        {"id": "demo-a", "name_zh": "广河经济开发区", "quote": "推进广河经济开发区建设，" * 6, "counties": [622924],
-         "location": "stand_in", "geometry": {"recipe": "point", "lonlat": [103.5, 35.5]}, "review": "draft"},
-        {"id": "demo-b", "name_zh": "食用菌菌种研发中心", "quote": "建设食用菌菌种研发中心", "counties": [],
-         "location": "region_wide", "review": "draft"},
-    ]  # fmt: skip
+        {
+            "id": "demo-a",
+            "name_zh": "广河经济开发区",
+            "quote": "推进广河经济开发区建设，" * 6,
+            "counties": [622924],
+            "location": "stand_in",
+            "geometry": {"recipe": "point", "lonlat": [103.5, 35.5]},
+            "review": "draft",
+        },
+        {
+            "id": "demo-b",
+            "name_zh": "食用菌菌种研发中心",
+            "quote": "建设食用菌菌种研发中心",
+            "counties": [],
+            "location": "region_wide",
+            "review": "draft",
+        },
+    ]
     text = catalog_writer.catalog_yaml(header, features, comment="a draft\nsecond line")
     assert yaml.safe_load(text) == {"plan": header, "features": features}
     assert text.startswith("# a draft\n# second line\n")

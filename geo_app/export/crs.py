@@ -39,10 +39,20 @@ CRS_LABELS: dict[str, tuple[str, str]] = {
 }
 GK_EPSG = range(4534, 4555)  # CGCS2000 / 3-degree Gauss-Kruger CM 75E .. CM 135E
 _ALIASES = {
-    "epsg:4326": "EPSG:4326", "4326": "EPSG:4326", "wgs84": "EPSG:4326", "wgs-84": "EPSG:4326",
-    "epsg:4490": "EPSG:4490", "4490": "EPSG:4490", "cgcs2000": "EPSG:4490",
-    "gcj02": GCJ02, "gcj-02": GCJ02, "gcj": GCJ02, "auto-gk": AUTO_GK, "auto": AUTO_GK, "gk": AUTO_GK,
-}  # fmt: skip
+    "epsg:4326": "EPSG:4326",
+    "4326": "EPSG:4326",
+    "wgs84": "EPSG:4326",
+    "wgs-84": "EPSG:4326",
+    "epsg:4490": "EPSG:4490",
+    "4490": "EPSG:4490",
+    "cgcs2000": "EPSG:4490",
+    "gcj02": GCJ02,
+    "gcj-02": GCJ02,
+    "gcj": GCJ02,
+    "auto-gk": AUTO_GK,
+    "auto": AUTO_GK,
+    "gk": AUTO_GK,
+}
 
 GCJ02_NAME = "GCJ-02 (Amap/Gaode shifted lon/lat, NOT WGS 84)"
 GCJ02_WKT = (
@@ -154,37 +164,60 @@ def region_name(adcode: int) -> str:
 def _gk(epsg: int, how_en: str, how_zh: str) -> ResolvedCRS:
     cm = zone_cm(epsg)
     return ResolvedCRS(
-        f"EPSG:{epsg}", pyproj.CRS.from_epsg(epsg), epsg, f"EPSG{epsg}",
+        f"EPSG:{epsg}",
+        pyproj.CRS.from_epsg(epsg),
+        epsg,
+        f"EPSG{epsg}",
         f"CGCS2000 / 3-degree Gauss-Kruger CM {cm}E (EPSG:{epsg})",
         f"CGCS2000 高斯-克吕格 3度带 中央经线{cm}°E（EPSG:{epsg}）",
         _BASE["en"] + _CGCS["en"] + f"Projected to the 3-degree Gauss-Kruger {how_en}: central meridian {cm}E, "
         "scale 1, false easting 500000 m, no zone prefix; metres, x = easting, y = northing.",
         _BASE["zh"] + _CGCS["zh"] + f"投影为高斯-克吕格3度带（{how_zh}）：中央经线{cm}°E，比例因子1，东偏500000米，"
         "坐标不带带号；单位米，x 为东坐标，y 为北坐标。",
-    )  # fmt: skip
+    )
 
 
 def resolve_crs(crs: str, zones: dict[int, int] | None = None) -> ResolvedCRS:
     """Make the CRS choice concrete. ``zones`` (plan region adcode -> GK zone EPSG) serves auto-gk."""
     choice = check_crs(crs)
     if choice == "EPSG:4326":
-        return ResolvedCRS(choice, pyproj.CRS.from_epsg(4326), 4326, "EPSG4326", "WGS84 (EPSG:4326)",
-                           "WGS84（EPSG:4326）", _BASE["en"] + "WGS84 longitude/latitude degrees.",
-                           _BASE["zh"] + "WGS84 经纬度（度）。")  # fmt: skip
+        return ResolvedCRS(
+            choice,
+            pyproj.CRS.from_epsg(4326),
+            4326,
+            "EPSG4326",
+            "WGS84 (EPSG:4326)",
+            "WGS84（EPSG:4326）",
+            _BASE["en"] + "WGS84 longitude/latitude degrees.",
+            _BASE["zh"] + "WGS84 经纬度（度）。",
+        )
     if choice == "EPSG:4490":
-        return ResolvedCRS(choice, pyproj.CRS.from_epsg(4490), 4490, "EPSG4490", "CGCS2000 (EPSG:4490)",
-                           "CGCS2000（EPSG:4490）", _BASE["en"] + _CGCS["en"] + "Longitude/latitude degrees.",
-                           _BASE["zh"] + _CGCS["zh"] + "经纬度（度）。")  # fmt: skip
+        return ResolvedCRS(
+            choice,
+            pyproj.CRS.from_epsg(4490),
+            4490,
+            "EPSG4490",
+            "CGCS2000 (EPSG:4490)",
+            "CGCS2000（EPSG:4490）",
+            _BASE["en"] + _CGCS["en"] + "Longitude/latitude degrees.",
+            _BASE["zh"] + _CGCS["zh"] + "经纬度（度）。",
+        )
     if choice == GCJ02:
-        return ResolvedCRS(choice, pyproj.CRS.from_wkt(GCJ02_WKT), None, "GCJ02", GCJ02_NAME,
-                           "GCJ-02 火星坐标（高德/腾讯，非 WGS84）",
-                           _BASE["en"] + "Then shifted WGS84 -> GCJ-02 with the published formula (100-700 m here) so "
-                           "the data lines up with Amap/Gaode and Tencent maps. GCJ-02 has no EPSG code: the files "
-                           f"carry the custom CRS '{GCJ02_NAME}'. They do NOT line up with true WGS84/CGCS2000 data; "
-                           "use them over GCJ-02 base maps only.",
-                           _BASE["zh"] + "再按公开公式由 WGS84 偏移为 GCJ-02（此处约100–700米），以便与高德、腾讯地图"
-                           f"叠加。GCJ-02 没有 EPSG 代码：文件中写入自定义坐标系“{GCJ02_NAME}”。这些数据与真正的 "
-                           "WGS84/CGCS2000 数据不重合，只能叠加在 GCJ-02 底图上使用。")  # fmt: skip
+        return ResolvedCRS(
+            choice,
+            pyproj.CRS.from_wkt(GCJ02_WKT),
+            None,
+            "GCJ02",
+            GCJ02_NAME,
+            "GCJ-02 火星坐标（高德/腾讯，非 WGS84）",
+            _BASE["en"] + "Then shifted WGS84 -> GCJ-02 with the published formula (100-700 m here) so "
+            "the data lines up with Amap/Gaode and Tencent maps. GCJ-02 has no EPSG code: the files "
+            f"carry the custom CRS '{GCJ02_NAME}'. They do NOT line up with true WGS84/CGCS2000 data; "
+            "use them over GCJ-02 base maps only.",
+            _BASE["zh"] + "再按公开公式由 WGS84 偏移为 GCJ-02（此处约100–700米），以便与高德、腾讯地图"
+            f"叠加。GCJ-02 没有 EPSG 代码：文件中写入自定义坐标系“{GCJ02_NAME}”。这些数据与真正的 "
+            "WGS84/CGCS2000 数据不重合，只能叠加在 GCJ-02 底图上使用。",
+        )
     if choice != AUTO_GK:
         return _gk(int(choice.split(":")[1]), "zone chosen by the user", "用户指定的带")
     return _gk(_one_zone(zones or {}), "zone of the plan region (auto-gk)", "按规划区域自动选带")
@@ -198,10 +231,12 @@ def _one_zone(zones: dict[int, int]) -> int:
     if len(distinct) == 1:
         return distinct[0]
     parts = [
-        (f"EPSG:{z} (CM {zone_cm(z)}E: {', '.join(region_name(a) for a, e in zones.items() if e == z)})",
-         f"EPSG:{z}（中央经线{zone_cm(z)}°E：{'、'.join(region_name(a) for a, e in zones.items() if e == z)}）")
+        (
+            f"EPSG:{z} (CM {zone_cm(z)}E: {', '.join(region_name(a) for a, e in zones.items() if e == z)})",
+            f"EPSG:{z}（中央经线{zone_cm(z)}°E：{'、'.join(region_name(a) for a, e in zones.items() if e == z)}）",
+        )
         for z in distinct
-    ]  # fmt: skip
+    ]
     raise ZoneSpanError(
         f"auto-gk: the selection spans {len(distinct)} Gauss-Kruger zones, {' and '.join(p[0] for p in parts)}; "
         "export one region at a time (--region) or name one zone (--crs EPSG:45xx)",
@@ -237,6 +272,19 @@ def to_crs(gdf: gpd.GeoDataFrame, rcrs: ResolvedCRS) -> gpd.GeoDataFrame:
 
 
 __all__ = [
-    "AUTO_GK", "CRS_LABELS", "GCJ02", "GCJ02_NAME", "GCJ02_WKT", "CRSChoiceError", "ResolvedCRS", "ZoneSpanError",
-    "check_crs", "crs_label", "gk_central_meridian", "max_offset_deg", "region_zones", "resolve_crs", "to_crs",
-]  # fmt: skip
+    "AUTO_GK",
+    "CRS_LABELS",
+    "GCJ02",
+    "GCJ02_NAME",
+    "GCJ02_WKT",
+    "CRSChoiceError",
+    "ResolvedCRS",
+    "ZoneSpanError",
+    "check_crs",
+    "crs_label",
+    "gk_central_meridian",
+    "max_offset_deg",
+    "region_zones",
+    "resolve_crs",
+    "to_crs",
+]

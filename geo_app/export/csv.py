@@ -92,13 +92,17 @@ def parts(sel: Selection, rcrs: ResolvedCRS, meta: dict, progress: Progress | No
     report(progress, 0.1, "CSV: items")
     items = to_crs(sel.features, rcrs)
     counties = to_crs(sel.counties, rcrs)
-    out = {"items.csv": csv_bytes(point_table(items, rcrs)),
-           "counties.csv": csv_bytes(point_table(counties, rcrs)),
-           "county_items.csv": csv_bytes(sel.join),
-           "location_kinds.csv": csv_bytes(location_kinds_frame(sel))}  # fmt: skip
+    out = {
+        "items.csv": csv_bytes(point_table(items, rcrs)),
+        "counties.csv": csv_bytes(point_table(counties, rcrs)),
+        "county_items.csv": csv_bytes(sel.join),
+        "location_kinds.csv": csv_bytes(location_kinds_frame(sel)),
+    }
     report(progress, 0.5, "CSV: WKT")
-    wkt = pd.concat([wkt_table(items, rcrs, "id"), wkt_table(counties.assign(id=counties["adcode"].astype(str)),
-                                                              rcrs, "id")], ignore_index=True)  # fmt: skip
+    wkt = pd.concat(
+        [wkt_table(items, rcrs, "id"), wkt_table(counties.assign(id=counties["adcode"].astype(str)), rcrs, "id")],
+        ignore_index=True,
+    )
     out["geometry_wkt.csv"] = wkt.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
     out["METADATA.txt"] = text_bytes(metadata_text(meta))
     return out

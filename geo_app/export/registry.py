@@ -48,20 +48,52 @@ class Writer:
 
 
 FORMATS: dict[str, Writer] = {
-    "geojson": Writer(".geojson", "application/geo+json", "GeoJSON（RFC 7946，WGS84）",
-                      "GeoJSON (RFC 7946, WGS84)", ("EPSG:4326",), geojson.write),
-    "gpkg": Writer(".gpkg", "application/geopackage+sqlite3", "GeoPackage（推荐用于 QGIS / ArcGIS）",
-                   "GeoPackage (best for QGIS / ArcGIS)", ALL_CRS, gpkg.write),
-    "shp": Writer(".shp.zip", "application/zip", "Shapefile 压缩包", "Esri shapefiles (zip)", ALL_CRS,
-                  shapefile.write),
-    "csv": Writer(".csv.zip", "application/zip", "CSV 表格压缩包（Excel 可直接打开）", "CSV tables for Excel (zip)",
-                  ALL_CRS, csv.write),
-    "kml": Writer(".kml", "application/vnd.google-earth.kml+xml", "KML（谷歌地球，WGS84）",
-                  "KML for Google Earth (WGS84)", ("EPSG:4326",), kml.write),
-}  # fmt: skip
+    "geojson": Writer(
+        ".geojson",
+        "application/geo+json",
+        "GeoJSON（RFC 7946，WGS84）",
+        "GeoJSON (RFC 7946, WGS84)",
+        ("EPSG:4326",),
+        geojson.write,
+    ),
+    "gpkg": Writer(
+        ".gpkg",
+        "application/geopackage+sqlite3",
+        "GeoPackage（推荐用于 QGIS / ArcGIS）",
+        "GeoPackage (best for QGIS / ArcGIS)",
+        ALL_CRS,
+        gpkg.write,
+    ),
+    "shp": Writer(".shp.zip", "application/zip", "Shapefile 压缩包", "Esri shapefiles (zip)", ALL_CRS, shapefile.write),
+    "csv": Writer(
+        ".csv.zip",
+        "application/zip",
+        "CSV 表格压缩包（Excel 可直接打开）",
+        "CSV tables for Excel (zip)",
+        ALL_CRS,
+        csv.write,
+    ),
+    "kml": Writer(
+        ".kml",
+        "application/vnd.google-earth.kml+xml",
+        "KML（谷歌地球，WGS84）",
+        "KML for Google Earth (WGS84)",
+        ("EPSG:4326",),
+        kml.write,
+    ),
+}
 #: --out suffix -> format, used when no format is given (longest suffix first).
-SUFFIX_FORMATS = {".shp.zip": "shp", ".csv.zip": "csv", ".geojson": "geojson", ".json": "geojson",
-                  ".gpkg": "gpkg", ".zip": "shp", ".shp": "shp", ".csv": "csv", ".kml": "kml"}  # fmt: skip
+SUFFIX_FORMATS = {
+    ".shp.zip": "shp",
+    ".csv.zip": "csv",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".gpkg": "gpkg",
+    ".zip": "shp",
+    ".shp": "shp",
+    ".csv": "csv",
+    ".kml": "kml",
+}
 
 
 def check_format(fmt: str | None, out: str | None = None) -> str:
@@ -109,5 +141,14 @@ def check_combination(fmt: str, crs: str) -> None:
     )
 
 
-__all__ = ["FORMATS", "GCJ02", "SUFFIX_FORMATS", "Writer", "check_combination", "check_format", "crs_options",
-           "format_label", "supports"]  # fmt: skip
+__all__ = [
+    "FORMATS",
+    "GCJ02",
+    "SUFFIX_FORMATS",
+    "Writer",
+    "check_combination",
+    "check_format",
+    "crs_options",
+    "format_label",
+    "supports",
+]

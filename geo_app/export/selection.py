@@ -34,16 +34,50 @@ if TYPE_CHECKING:
 
 #: Item properties, in export order (list columns: counties, region_adcodes, related).
 ITEM_COLUMNS = [
-    "id", "plan", "plan_zh", "name_zh", "name_en", "category", "category_zh", "category_en", "section", "quote",
-    "counties", "status", "location", "location_zh", "location_en", "location_source", "location_source_zh",
-    "width", "buffer_km", "region_wide", "region_adcodes", "outside_region", "related", "review", "shape",
-]  # fmt: skip
+    "id",
+    "plan",
+    "plan_zh",
+    "name_zh",
+    "name_en",
+    "category",
+    "category_zh",
+    "category_en",
+    "section",
+    "quote",
+    "counties",
+    "status",
+    "location",
+    "location_zh",
+    "location_en",
+    "location_source",
+    "location_source_zh",
+    "width",
+    "buffer_km",
+    "region_wide",
+    "region_adcodes",
+    "outside_region",
+    "related",
+    "review",
+    "shape",
+]
 #: Added to the items of a single-county export.
 COUNTY_ITEM_COLUMNS = ["link", "share_of_county"]
 COUNTY_COLUMNS = [
-    "adcode", "name_zh", "name_en", "label_zh", "label_en", "level", "prefecture_adcode", "prefecture_zh",
-    "prefecture_en", "province_zh", "province_en", "area_km2", "plans", "n_items",
-]  # fmt: skip
+    "adcode",
+    "name_zh",
+    "name_en",
+    "label_zh",
+    "label_en",
+    "level",
+    "prefecture_adcode",
+    "prefecture_zh",
+    "prefecture_en",
+    "province_zh",
+    "province_en",
+    "area_km2",
+    "plans",
+    "n_items",
+]
 LIST_COLUMNS = ("counties", "region_adcodes", "related", "plans")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BREAKS = re.compile(r"[\t\r\n]+")
@@ -153,8 +187,13 @@ def _mask(tokens: list[str], data: MapData) -> tuple[pd.Series, bool]:
     vocab = _vocabulary(data)
     lower = {k.lower(): v for k, v in vocab.items()}
     f = data.features
-    column = {"plan": f["plan"], "category": f["category"], "location": f["location"],
-              "layer": f["plan"] + ":" + f["category"], "feature": f["id"]}  # fmt: skip
+    column = {
+        "plan": f["plan"],
+        "category": f["category"],
+        "location": f["location"],
+        "layer": f["plan"] + ":" + f["category"],
+        "feature": f["id"],
+    }
     mask = pd.Series(False, index=f.index)
     counties = False
     for tok in tokens:
@@ -163,8 +202,10 @@ def _mask(tokens: list[str], data: MapData) -> tuple[pd.Series, bool]:
             near = difflib.get_close_matches(tok.lower(), sorted(lower), n=4, cutoff=0.6)
             did = f"; did you mean: {', '.join(near)}?" if near else ""
             plans = ", ".join(data.catalog.plans)
-            raise ValueError(f"unknown layer {tok!r}{did} (use all, counties, a plan ({plans}), a category, "
-                             "a location kind, plan:category or a feature id)")  # fmt: skip
+            raise ValueError(
+                f"unknown layer {tok!r}{did} (use all, counties, a plan ({plans}), a category, "
+                "a location kind, plan:category or a feature id)"
+            )
         kind, value = hit
         if kind == "counties":
             counties = True
@@ -236,8 +277,9 @@ def _item_frame(data: MapData, mask: pd.Series) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(f[[*ITEM_COLUMNS, "geometry"]].reset_index(drop=True), geometry="geometry", crs=4326)
 
 
-def _clip_to_counties(items: gpd.GeoDataFrame, join: pd.DataFrame, codes: tuple[int, ...],
-                      counties: gpd.GeoDataFrame) -> gpd.GeoDataFrame:  # fmt: skip
+def _clip_to_counties(
+    items: gpd.GeoDataFrame, join: pd.DataFrame, codes: tuple[int, ...], counties: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame:
     """Drawn items clipped to the counties; ``link`` and (one county) ``share_of_county`` from the join."""
     area = shapely.union_all(counties.geometry.values)
     geoms = items.geometry.values

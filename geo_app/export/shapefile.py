@@ -31,21 +31,51 @@ if TYPE_CHECKING:
 
 #: Full column name -> dBASE field name (at most 10 bytes). Also written to FIELDS.txt.
 SHP_FIELDS: dict[str, str] = {
-    "id": "id", "plan": "plan", "plan_zh": "plan_zh", "name_zh": "name_zh", "name_en": "name_en",
-    "category": "category", "category_zh": "cat_zh", "category_en": "cat_en", "section": "section",
-    "quote": "quote", "counties": "counties", "status": "status", "location": "location",
-    "location_zh": "loc_zh", "location_en": "loc_en", "location_source": "loc_src",
-    "location_source_zh": "lsrc_zh", "width": "width", "buffer_km": "buffer_km", "region_wide": "region_wd",
-    "region_adcodes": "region_cds", "outside_region": "outside", "related": "related", "review": "review",
-    "link": "link", "share_of_county": "share_cty",
-    "adcode": "adcode", "label_zh": "label_zh", "label_en": "label_en", "level": "level",
-    "prefecture_adcode": "pref_code", "prefecture_zh": "pref_zh", "prefecture_en": "pref_en",
-    "province_zh": "prov_zh", "province_en": "prov_en", "area_km2": "area_km2", "plans": "plans",
+    "id": "id",
+    "plan": "plan",
+    "plan_zh": "plan_zh",
+    "name_zh": "name_zh",
+    "name_en": "name_en",
+    "category": "category",
+    "category_zh": "cat_zh",
+    "category_en": "cat_en",
+    "section": "section",
+    "quote": "quote",
+    "counties": "counties",
+    "status": "status",
+    "location": "location",
+    "location_zh": "loc_zh",
+    "location_en": "loc_en",
+    "location_source": "loc_src",
+    "location_source_zh": "lsrc_zh",
+    "width": "width",
+    "buffer_km": "buffer_km",
+    "region_wide": "region_wd",
+    "region_adcodes": "region_cds",
+    "outside_region": "outside",
+    "related": "related",
+    "review": "review",
+    "link": "link",
+    "share_of_county": "share_cty",
+    "adcode": "adcode",
+    "label_zh": "label_zh",
+    "label_en": "label_en",
+    "level": "level",
+    "prefecture_adcode": "pref_code",
+    "prefecture_zh": "pref_zh",
+    "prefecture_en": "pref_en",
+    "province_zh": "prov_zh",
+    "province_en": "prov_en",
+    "area_km2": "area_km2",
+    "plans": "plans",
     "n_items": "n_items",
-}  # fmt: skip
+}
 DBF_TEXT_BYTES = 254
-SHAPES = {"area": ("plan_areas", "MultiPolygon"), "line": ("plan_lines", "MultiLineString"),
-          "point": ("plan_points", "Point")}  # fmt: skip
+SHAPES = {
+    "area": ("plan_areas", "MultiPolygon"),
+    "line": ("plan_lines", "MultiLineString"),
+    "point": ("plan_points", "Point"),
+}
 
 
 def utf8_chunks(text: str, limit: int = DBF_TEXT_BYTES) -> list[str]:
@@ -112,8 +142,14 @@ def _shapefiles(sel: Selection, rcrs: ResolvedCRS, folder: Path, progress: Progr
         if len(gdf):
             report(progress, 0.1 + 0.2 * i, f"Shapefile: {stem}")
             path = folder / f"{stem}{suffix}.shp"
-            pyogrio.write_dataframe(shp_table(gdf), path, driver="ESRI Shapefile", encoding="UTF-8",
-                                    geometry_type=gtype, promote_to_multi=gtype != "Point")  # fmt: skip
+            pyogrio.write_dataframe(
+                shp_table(gdf),
+                path,
+                driver="ESRI Shapefile",
+                encoding="UTF-8",
+                geometry_type=gtype,
+                promote_to_multi=gtype != "Point",
+            )
 
 
 def write(sel: Selection, rcrs: ResolvedCRS, meta: dict, progress: Progress | None = None) -> bytes:

@@ -18,5 +18,15 @@ from geo_app.printmap.draw import ImageResult, MapFigure, check_options, draw_ma
 from geo_app.printmap.layout import SIZES
 from geo_app.printmap.text import FontNotFoundError, find_cjk_font
 
-__all__ = ["SIZES", "FontNotFoundError", "ImageResult", "MapFigure", "check_options", "deck_pdf_bytes", "draw_map",
-           "find_cjk_font", "image_bytes", "render_map"]  # fmt: skip
+__all__ = [
+    "SIZES",
+    "FontNotFoundError",
+    "ImageResult",
+    "MapFigure",
+    "check_options",
+    "deck_pdf_bytes",
+    "draw_map",
+    "find_cjk_font",
+    "image_bytes",
+    "render_map",
+]

@@ -39,14 +39,15 @@ def draw_base(ax, data: MapData, panel: Panel, m_per_mm: float) -> PanelBase:
     land = pn.land(data, panel, tol)
     ax.set_facecolor(colour(data, "outside", "#e9edf0"))
     polygons(ax, counties.geometry.values, facecolors=colour(data, "land", "#f3efe6"), edgecolors="none", zorder=1)
-    layers = pn._cached(data, ("base_layers", panel.crs, panel.counties, round(tol, -1), panel.extent),
-                        lambda: _base_layers(data, panel, land, m_per_mm))  # fmt: skip
+    layers = pn._cached(
+        data,
+        ("base_layers", panel.crs, panel.counties, round(tol, -1), panel.extent),
+        lambda: _base_layers(data, panel, land, m_per_mm),
+    )
     polygons(ax, layers["mountain"], facecolors=colour(data, "mountain"), edgecolors="none", alpha=0.75, zorder=2)
     for major, width in ((False, 0.55), (True, 1.1)):
-        lines(ax, layers["rivers"][major], colors=colour(data, "river"), linewidths=width, capstyle="round",
-              zorder=3)  # fmt: skip
-    polygons(ax, layers["reservoirs"], facecolors="#a9cbe8", edgecolors=colour(data, "river"), linewidths=0.4,
-             zorder=3)  # fmt: skip
+        lines(ax, layers["rivers"][major], colors=colour(data, "river"), linewidths=width, capstyle="round", zorder=3)
+    polygons(ax, layers["reservoirs"], facecolors="#a9cbe8", edgecolors=colour(data, "river"), linewidths=0.4, zorder=3)
     lines(ax, layers["roads"], colors=colour(data, "road"), linewidths=0.7, linestyles=[(0, (4, 1.5))], zorder=3)
     towns = layers["towns"]
     if len(towns):
@@ -55,8 +56,15 @@ def draw_base(ax, data: MapData, panel: Panel, m_per_mm: float) -> PanelBase:
     _outlines(ax, data, panel, counties, tol)
     seats = layers["seats"]
     if len(seats):
-        ax.scatter(seats.geometry.x, seats.geometry.y, s=9, facecolors="white", edgecolors=colour(data, "text"),
-                   linewidths=0.7, zorder=10.5)  # fmt: skip
+        ax.scatter(
+            seats.geometry.x,
+            seats.geometry.y,
+            s=9,
+            facecolors="white",
+            edgecolors=colour(data, "text"),
+            linewidths=0.7,
+            zorder=10.5,
+        )
     return PanelBase(counties, land, seats)
 
 
@@ -83,8 +91,9 @@ def _base_layers(data: MapData, panel: Panel, land: shapely.Geometry, m_per_mm: 
 
 def _outlines(ax, data: MapData, panel: Panel, counties: gpd.GeoDataFrame, tol: float) -> None:
     """Prefecture lines inside multi-prefecture regions, then each plan's region outline in its colour."""
-    shapes = pn._cached(data, ("outlines", panel.crs, panel.counties, round(tol, -1)),
-                        lambda: _outline_shapes(data, counties))  # fmt: skip
+    shapes = pn._cached(
+        data, ("outlines", panel.crs, panel.counties, round(tol, -1)), lambda: _outline_shapes(data, counties)
+    )
     if len(shapes["prefectures"]) > 1:
         lines(ax, shapes["prefectures"], colors=colour(data, "prefecture_line"), linewidths=0.9, zorder=4.2)
     for pid, g in shapes["plans"].items():

@@ -56,8 +56,10 @@ class ImageResult:
 
     def summary(self) -> str:
         size = f"{self.size_px[0]}x{self.size_px[1]} px" if self.size_px else "vector PDF"
-        return (f"wrote {self.path} ({size}, {self.size_mm[0]:.0f} x {self.size_mm[1]:.0f} mm, {self.features} items "
-                f"drawn, {self.listed} region-wide items listed)")  # fmt: skip
+        return (
+            f"wrote {self.path} ({size}, {self.size_mm[0]:.0f} x {self.size_mm[1]:.0f} mm, {self.features} items "
+            f"drawn, {self.listed} region-wide items listed)"
+        )
 
 
 @lru_cache(maxsize=1)
@@ -124,8 +126,18 @@ def draw_layers(ax, data: MapData, panel: pn.Panel, content: MapContent, m_per_m
     return out
 
 
-def draw_labels(fig, ax, data: MapData, base: PanelBase, items: it.PanelItems, panel: pn.Panel, lang: str,
-                highlight: set[str], named: bool, scale: float = 1.0) -> list[str]:  # fmt: skip
+def draw_labels(
+    fig,
+    ax,
+    data: MapData,
+    base: PanelBase,
+    items: it.PanelItems,
+    panel: pn.Panel,
+    lang: str,
+    highlight: set[str],
+    named: bool,
+    scale: float = 1.0,
+) -> list[str]:
     """County names first, then every item's label; returns the ids left unlabelled."""
     placer = labels.Placer(fig, ax)
     labels.block_furniture(placer, named)
@@ -165,8 +177,9 @@ def assign_outside(data: MapData, content: MapContent, panels: list[pn.Panel]) -
     return [content.outside.iloc[idx] for idx in picks]
 
 
-def legend_and_locator(fig, lay: Layout, data: MapData, info: legend.LegendInput, panels, plans, lang: str,
-                       detailed: bool = True):  # fmt: skip
+def legend_and_locator(
+    fig, lay: Layout, data: MapData, info: legend.LegendInput, panels, plans, lang: str, detailed: bool = True
+):
     """The locator at the head of the legend area (dropped if the legend needs the room)."""
     x, y, w, h = lay.legend
     aspect = locator.locator_aspect(data, panels) if locator.useful(data, panels) else None
@@ -240,12 +253,14 @@ def draw_map(
             base = draw_base(ax, data, panel, m_per_mm)
             drawn = draw_layers(ax, data, panel, content, m_per_mm)
             drawn.outside = it.draw_outside(ax, data, panel, out_rows, m_per_mm)
-            result.unlabelled += draw_labels(fig, ax, data, base, drawn, panel, lang, hl, len(panels) > 1,
-                                             1.0 if legend_items else 1.15)  # fmt: skip
+            result.unlabelled += draw_labels(
+                fig, ax, data, base, drawn, panel, lang, hl, len(panels) > 1, 1.0 if legend_items else 1.15
+            )
             furniture.scale_bar(ax, data, panel, m_per_mm, lang)
             furniture.north_arrow(ax, data, panel, lang)
-            furniture.panel_corner_note(ax, data, panel, lang, panel_name(data, panel, lang) if len(panels) > 1
-                                        else None)  # fmt: skip
+            furniture.panel_corner_note(
+                ax, data, panel, lang, panel_name(data, panel, lang) if len(panels) > 1 else None
+            )
             result.panels.append(panel)
             result.axes.append(ax)
             result.drawn_ids |= drawn.drawn_ids | {o.id for o in drawn.outside}
@@ -255,9 +270,12 @@ def draw_map(
             outside=content.outside.drop(columns="geometry"),
             plans=content.plans,
             highlight=bool(hl),
-            multi_prefecture=any((len({c // 100 for c in p.counties}) > 1 and len(p.adcodes) != 1) or
-                                 any(a % 10000 == 0 for a in p.adcodes) for p in panels),
-        )  # fmt: skip
+            multi_prefecture=any(
+                (len({c // 100 for c in p.counties}) > 1 and len(p.adcodes) != 1)
+                or any(a % 10000 == 0 for a in p.adcodes)
+                for p in panels
+            ),
+        )
         legend_and_locator(fig, lay, data, info, panels, content.plans, lang, legend_items)
         furniture.title_block(
             fig,
@@ -277,16 +295,25 @@ def figure_bytes(fig: Figure, fmt: str, dpi: int, title: str) -> bytes:
     return buf.getvalue()
 
 
-def render_map(out: str | Path, size: str = "a4", lang: str = "zh", layers="all", region: str | None = None,
-               title: str | None = None, dpi: int = 300, data: MapData | None = None) -> ImageResult:  # fmt: skip
+def render_map(
+    out: str | Path,
+    size: str = "a4",
+    lang: str = "zh",
+    layers="all",
+    region: str | None = None,
+    title: str | None = None,
+    dpi: int = 300,
+    data: MapData | None = None,
+) -> ImageResult:
     """Draw the map and write it to ``out`` (.png at ``dpi`` or vector .pdf), atomically."""
     out = Path(out)
     check_options(out, size, lang)
     if dpi < 50 or dpi > 1200:
         raise ValueError(f"--dpi {dpi} is out of range (50-1200)")
     fmt = out.suffix.lower().lstrip(".")
-    mf = draw_map(data, region=region, layers=layers, size=size, lang=lang, title=title, dpi=dpi,
-                  whole_pixels=fmt == "png")  # fmt: skip
+    mf = draw_map(
+        data, region=region, layers=layers, size=size, lang=lang, title=title, dpi=dpi, whole_pixels=fmt == "png"
+    )
     atomic_write_bytes(out, figure_bytes(mf.fig, fmt, dpi, mf.title))
     w, h = page_size(size)
     size_px = (round(w * MM * dpi), round(h * MM * dpi)) if fmt == "png" else None
@@ -306,7 +333,8 @@ def image_bytes(
     """A rendered map in memory for a download button: (filename, mime, content)."""
     if fmt not in ("png", "pdf"):
         raise ValueError(f"unknown image format {fmt!r}; choose png or pdf")
-    mf = draw_map(data, region=region, layers=layers, size=size, lang=lang, title=title, dpi=dpi,
-                  whole_pixels=fmt == "png")  # fmt: skip
+    mf = draw_map(
+        data, region=region, layers=layers, size=size, lang=lang, title=title, dpi=dpi, whole_pixels=fmt == "png"
+    )
     name = f"planmap_{mf.content.choice.id}_{size.lower().replace(':', 'x')}_{lang}.{fmt}"
     return name, "image/png" if fmt == "png" else "application/pdf", figure_bytes(mf.fig, fmt, dpi, mf.title)

@@ -73,26 +73,51 @@ def title_block(fig, lay: Layout, data: MapData, title: str, subtitle: str) -> N
     sub_size = 8.5
     while len(subtitle) > 8 and text_width_mm(subtitle, sub_size, "normal") > room:
         subtitle = subtitle[:-2] + "…"
-    tt = put(fig, MARGIN / w, 1 - (MARGIN + 1) / h, title, ha="left", va="top", fontsize=size, fontweight="bold",
-             color=text)  # fmt: skip
+    tt = put(
+        fig, MARGIN / w, 1 - (MARGIN + 1) / h, title, ha="left", va="top", fontsize=size, fontweight="bold", color=text
+    )
     tt.set_gid("title")
-    st = put(fig, MARGIN / w, 1 - (MARGIN + 10.5) / h, subtitle, ha="left", va="top", fontsize=sub_size,
-             color=muted)  # fmt: skip
+    st = put(fig, MARGIN / w, 1 - (MARGIN + 10.5) / h, subtitle, ha="left", va="top", fontsize=sub_size, color=muted)
     st.set_gid("subtitle")
-    fig.lines.append(mlines.Line2D([MARGIN / w, 1 - MARGIN / w], [1 - (MARGIN + 15.5) / h] * 2, color=text,
-                                   linewidth=0.8, transform=fig.transFigure))  # fmt: skip
+    fig.lines.append(
+        mlines.Line2D(
+            [MARGIN / w, 1 - MARGIN / w],
+            [1 - (MARGIN + 15.5) / h] * 2,
+            color=text,
+            linewidth=0.8,
+            transform=fig.transFigure,
+        )
+    )
 
 
 def footer(fig, lay: Layout, data: MapData, lang: str, deck_line: str | None = None) -> None:
     """Credits bottom left; the date (and a deck's title and page) bottom right."""
     muted = colour(data, "muted", "#555555")
     w, h = lay.width, lay.height
-    put(fig, MARGIN / w, MARGIN / h, f"{_l('sources', lang)}{details.credits(lang)}", ha="left", va="bottom",
-        fontsize=5.4 if lang != "en" else 5.0, color=muted, wrap=False).set_gid("credits")  # fmt: skip
+    put(
+        fig,
+        MARGIN / w,
+        MARGIN / h,
+        f"{_l('sources', lang)}{details.credits(lang)}",
+        ha="left",
+        va="bottom",
+        fontsize=5.4 if lang != "en" else 5.0,
+        color=muted,
+        wrap=False,
+    ).set_gid("credits")
     right = f"{_l('date', lang)}: {date.today().isoformat()}"
     if deck_line:
-        put(fig, 1 - MARGIN / w, (MARGIN + 3.6) / h, deck_line, ha="right", va="bottom", fontsize=7.5,
-            color=colour(data, "text"), fontweight="bold").set_gid("deck_footer")  # fmt: skip
+        put(
+            fig,
+            1 - MARGIN / w,
+            (MARGIN + 3.6) / h,
+            deck_line,
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+            color=colour(data, "text"),
+            fontweight="bold",
+        ).set_gid("deck_footer")
     put(fig, 1 - MARGIN / w, MARGIN / h, right, ha="right", va="bottom", fontsize=6.3, color=muted).set_gid("date")
 
 
@@ -121,18 +146,53 @@ def scale_bar(ax, data: MapData, panel: Panel, m_per_mm: float, lang: str, targe
     lead = round(km / 10 ** math.floor(math.log10(km)), 3)
     segs = 4 if lead == 2 else 5
     bx, by, hgt = x0 + 6 * m_per_mm, y0 + 6 * m_per_mm, 1.1 * m_per_mm
-    ax.add_patch(FancyBboxPatch((bx - 2.5 * m_per_mm, by - 2.2 * m_per_mm), length + 12 * m_per_mm,
-                                hgt + 7.5 * m_per_mm, boxstyle=f"round,pad=0,rounding_size={m_per_mm}",
-                                facecolor="white", edgecolor="none", alpha=0.85, zorder=13))  # fmt: skip
+    ax.add_patch(
+        FancyBboxPatch(
+            (bx - 2.5 * m_per_mm, by - 2.2 * m_per_mm),
+            length + 12 * m_per_mm,
+            hgt + 7.5 * m_per_mm,
+            boxstyle=f"round,pad=0,rounding_size={m_per_mm}",
+            facecolor="white",
+            edgecolor="none",
+            alpha=0.85,
+            zorder=13,
+        )
+    )
     for i in range(segs):
-        ax.add_patch(Rectangle((bx + i * length / segs, by), length / segs, hgt,
-                               facecolor=text if i % 2 == 0 else "white", edgecolor=text, linewidth=0.5,
-                               zorder=14))  # fmt: skip
+        ax.add_patch(
+            Rectangle(
+                (bx + i * length / segs, by),
+                length / segs,
+                hgt,
+                facecolor=text if i % 2 == 0 else "white",
+                edgecolor=text,
+                linewidth=0.5,
+                zorder=14,
+            )
+        )
     for i in range(segs + 1):
-        put(ax, bx + i * length / segs, by + hgt + 0.8 * m_per_mm, f"{km * i / segs:g}", ha="center", va="bottom",
-            fontsize=5.5, color=text, zorder=14)  # fmt: skip
-    put(ax, bx + length + 2.0 * m_per_mm, by + hgt / 2, _l("scale_km", lang), ha="left", va="center", fontsize=6,
-        color=text, zorder=14)  # fmt: skip
+        put(
+            ax,
+            bx + i * length / segs,
+            by + hgt + 0.8 * m_per_mm,
+            f"{km * i / segs:g}",
+            ha="center",
+            va="bottom",
+            fontsize=5.5,
+            color=text,
+            zorder=14,
+        )
+    put(
+        ax,
+        bx + length + 2.0 * m_per_mm,
+        by + hgt / 2,
+        _l("scale_km", lang),
+        ha="left",
+        va="center",
+        fontsize=6,
+        color=text,
+        zorder=14,
+    )
 
 
 @lru_cache(maxsize=16)
@@ -161,21 +221,79 @@ def north_arrow(ax, data: MapData, panel: Panel, lang: str) -> None:
         return ox + (dx * ca + dy * sa) / k, oy + (-dx * sa + dy * ca)
 
     tip, left, right, notch = rot(0, size), rot(-w, -size * 0.6), rot(w, -size * 0.6), rot(0, -size * 0.25)
-    ax.add_patch(Polygon([tip, left, notch], closed=True, facecolor=text, edgecolor=text, linewidth=0.5,
-                         transform=ax.transAxes, zorder=15))  # fmt: skip
-    ax.add_patch(Polygon([tip, notch, right], closed=True, facecolor="white", edgecolor=text, linewidth=0.5,
-                         transform=ax.transAxes, zorder=15))  # fmt: skip
+    ax.add_patch(
+        Polygon(
+            [tip, left, notch],
+            closed=True,
+            facecolor=text,
+            edgecolor=text,
+            linewidth=0.5,
+            transform=ax.transAxes,
+            zorder=15,
+        )
+    )
+    ax.add_patch(
+        Polygon(
+            [tip, notch, right],
+            closed=True,
+            facecolor="white",
+            edgecolor=text,
+            linewidth=0.5,
+            transform=ax.transAxes,
+            zorder=15,
+        )
+    )
     lx, ly = rot(0, size + 0.02)
-    put(ax, lx, ly, _l("north", lang), transform=ax.transAxes, ha="center", va="bottom", fontsize=8,
-        fontweight="bold", color=text, zorder=15, path_effects=halo(2))  # fmt: skip
+    put(
+        ax,
+        lx,
+        ly,
+        _l("north", lang),
+        transform=ax.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=8,
+        fontweight="bold",
+        color=text,
+        zorder=15,
+        path_effects=halo(2),
+    )
 
 
 def panel_corner_note(ax, data: MapData, panel: Panel, lang: str, name: str | None) -> None:
     """The panel's name (when there are several) top left, its projection bottom right."""
     text, muted = colour(data, "text", "#222222"), colour(data, "muted", "#555555")
     if name:
-        put(ax, 0.012, 0.985, name, transform=ax.transAxes, ha="left", va="top", fontsize=10, fontweight="bold",
-            color=text, zorder=20, bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#666666",
-                                         "linewidth": 0.5, "alpha": 0.9}).set_gid("panel_name")  # fmt: skip
-    put(ax, 0.99, 0.012, _l("projection", lang).format(cm=panel.cm), transform=ax.transAxes, ha="right",
-        va="bottom", fontsize=5, color=muted, zorder=20, path_effects=halo(1.5))  # fmt: skip
+        put(
+            ax,
+            0.012,
+            0.985,
+            name,
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=10,
+            fontweight="bold",
+            color=text,
+            zorder=20,
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "facecolor": "white",
+                "edgecolor": "#666666",
+                "linewidth": 0.5,
+                "alpha": 0.9,
+            },
+        ).set_gid("panel_name")
+    put(
+        ax,
+        0.99,
+        0.012,
+        _l("projection", lang).format(cm=panel.cm),
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize=5,
+        color=muted,
+        zorder=20,
+        path_effects=halo(1.5),
+    )

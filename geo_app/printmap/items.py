@@ -87,8 +87,9 @@ class PanelItems:
 
 def item_style_table(data: MapData):
     """``styles.item_styles`` for the whole catalog (colours stay the same whatever is selected)."""
-    return pn._cached(data, ("item_styles",), lambda: styles.item_styles(
-        data.catalog, data.features.set_index("id")["shape"]))  # fmt: skip
+    return pn._cached(
+        data, ("item_styles",), lambda: styles.item_styles(data.catalog, data.features.set_index("id")["shape"])
+    )
 
 
 def dash(data: MapData, kind: str):
@@ -106,8 +107,9 @@ def fill_alpha(data: MapData, kind: str) -> float:
 
 def is_hollow(data: MapData, kind: str) -> bool:
     """A stand-in (or any kind styled ``marker: hollow``) is drawn hollow, never as a site."""
-    return (data.catalog.location_styles.get(kind) or {}).get("marker", "solid" if kind != "stand_in" else
-                                                                          "hollow") == "hollow"  # fmt: skip
+    return (data.catalog.location_styles.get(kind) or {}).get(
+        "marker", "solid" if kind != "stand_in" else "hollow"
+    ) == "hollow"
 
 
 def hatch_lines(geom: shapely.Geometry, angle_deg: float, spacing: float) -> list[np.ndarray]:
@@ -127,8 +129,9 @@ def _norm_key(g: shapely.Geometry) -> bytes:
     return shapely.to_wkb(shapely.normalize(shapely.set_precision(g, 1.0)), output_dimension=2)
 
 
-def draw_areas(ax, data: MapData, panel: Panel, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries, m_per_mm: float,
-               highlight: set[str]) -> list[AreaGroup]:  # fmt: skip
+def draw_areas(
+    ax, data: MapData, panel: Panel, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries, m_per_mm: float, highlight: set[str]
+) -> list[AreaGroup]:
     """Draw the area items, larger first; returns one group per distinct shape."""
     st = item_style_table(data)
     groups: dict[bytes, AreaGroup] = {}
@@ -150,14 +153,16 @@ def draw_areas(ax, data: MapData, panel: Panel, frame: gpd.GeoDataFrame, geoms: 
         if path is None:
             continue
         main = grp.colors[0]
-        fill = polygons(ax, [grp.geom], facecolors=main, edgecolors="none", alpha=fill_alpha(data, grp.location),
-                        zorder=5)  # fmt: skip
+        fill = polygons(
+            ax, [grp.geom], facecolors=main, edgecolors="none", alpha=fill_alpha(data, grp.location), zorder=5
+        )
         fill.set_gid(f"area:{grp.ids[0]}")
         for fid, col in zip(grp.ids, grp.colors, strict=True):
             angle = st.loc[fid, "hatch"]
             angle = 45.0 if angle is None or (isinstance(angle, float) and math.isnan(angle)) else float(angle)
-            hatch = LineCollection(hatch_lines(grp.geom, angle, HATCH_MM * m_per_mm), colors=col, linewidths=0.5,
-                                   alpha=0.6, zorder=5.5)  # fmt: skip
+            hatch = LineCollection(
+                hatch_lines(grp.geom, angle, HATCH_MM * m_per_mm), colors=col, linewidths=0.5, alpha=0.6, zorder=5.5
+            )
             ax.add_collection(hatch, autolim=False)
             hatch.set_clip_path(path, ax.transData)
             hatch.set_gid(f"hatch:{fid}")
@@ -169,8 +174,9 @@ def draw_areas(ax, data: MapData, panel: Panel, frame: gpd.GeoDataFrame, geoms: 
     return list(groups.values())
 
 
-def draw_lines(ax, data: MapData, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries,
-               highlight: set[str]) -> list[tuple[str, shapely.Geometry, str]]:  # fmt: skip
+def draw_lines(
+    ax, data: MapData, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries, highlight: set[str]
+) -> list[tuple[str, shapely.Geometry, str]]:
     st = item_style_table(data)
     out = []
     for row in frame.itertuples():
@@ -205,14 +211,31 @@ def ink_on(color: str) -> str:
     return "#2b2b2b" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.62 else "white"
 
 
-def marker(ax, x, y, color: str, icon: str | None, size_mm: float, z: float, hollow: bool, transform=None,
-           gid: str | None = None) -> None:  # fmt: skip
+def marker(
+    ax,
+    x,
+    y,
+    color: str,
+    icon: str | None,
+    size_mm: float,
+    z: float,
+    hollow: bool,
+    transform=None,
+    gid: str | None = None,
+) -> None:
     """One category marker (see ``markers``)."""
     markers(ax, [(x, y, color, icon)], size_mm, z, hollow, transform, gid)
 
 
-def markers(ax, spots: list[tuple[float, float, str, str | None]], size_mm: float, z: float, hollow: bool,
-            transform=None, gid: str | None = None):  # fmt: skip
+def markers(
+    ax,
+    spots: list[tuple[float, float, str, str | None]],
+    size_mm: float,
+    z: float,
+    hollow: bool,
+    transform=None,
+    gid: str | None = None,
+):
     """Category markers in one collection: solid discs with a white icon (sites) or white discs with a
     dashed coloured ring and icon (stand-ins: the site itself is unknown)."""
     if not spots:
@@ -221,8 +244,17 @@ def markers(ax, spots: list[tuple[float, float, str, str | None]], size_mm: floa
     d_pt = size_mm * MM * 72
     cols = [s[2] for s in spots]
     face, edge, ew = (["white"] * len(cols), cols, 1.3) if hollow else (cols, ["white"] * len(cols), 0.6)
-    art = ax.scatter([s[0] for s in spots], [s[1] for s in spots], s=d_pt**2, facecolors=face, edgecolors=edge,
-                     linewidths=ew, zorder=z, linestyles=(0, (2.2, 1.2)) if hollow else "solid", **kw)  # fmt: skip
+    art = ax.scatter(
+        [s[0] for s in spots],
+        [s[1] for s in spots],
+        s=d_pt**2,
+        facecolors=face,
+        edgecolors=edge,
+        linewidths=ew,
+        zorder=z,
+        linestyles=(0, (2.2, 1.2)) if hollow else "solid",
+        **kw,
+    )
     art.set_gid(gid)
     font, codes = icon_font()
     for x, y, color, icon in spots:
@@ -244,8 +276,9 @@ def markers(ax, spots: list[tuple[float, float, str, str | None]], size_mm: floa
     return art
 
 
-def draw_points(ax, data: MapData, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries, m_per_mm: float,
-                highlight: set[str]) -> list[PointMark]:  # fmt: skip
+def draw_points(
+    ax, data: MapData, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries, m_per_mm: float, highlight: set[str]
+) -> list[PointMark]:
     """Markers, fanned out where several share a place; sites and stand-ins each one collection."""
     cats = data.catalog.categories
     groups: list[list] = []
@@ -269,21 +302,34 @@ def draw_points(ax, data: MapData, frame: gpd.GeoDataFrame, geoms: gpd.GeoSeries
         else:
             r = max(MARKER_MM * 0.62 / math.sin(math.pi / n) if n > 2 else MARKER_MM * 0.62, MARKER_MM * 0.75)
             r *= m_per_mm
-            spots = [(cx + r * math.cos(math.pi / 2 + 2 * math.pi * k / n),
-                      cy + r * math.sin(math.pi / 2 + 2 * math.pi * k / n)) for k in range(n)]  # fmt: skip
+            spots = [
+                (
+                    cx + r * math.cos(math.pi / 2 + 2 * math.pi * k / n),
+                    cy + r * math.sin(math.pi / 2 + 2 * math.pi * k / n),
+                )
+                for k in range(n)
+            ]
             hubs.append((cx, cy))
             spokes += [shapely.LineString([(cx, cy), s]) for s in spots]
         for (row, p), (sx, sy) in zip(grp, spots, strict=True):
             hollow = is_hollow(data, row.location)
-            marks.append(PointMark(row.id, sx, sy, cats[row.category]["color"], hollow, row.id in highlight,
-                                   (p.x, p.y)))  # fmt: skip
+            marks.append(
+                PointMark(row.id, sx, sy, cats[row.category]["color"], hollow, row.id in highlight, (p.x, p.y))
+            )
     if hubs:
         ax.scatter([h[0] for h in hubs], [h[1] for h in hubs], s=4, c=text, zorder=10)
         lines(ax, spokes, colors=text, linewidths=0.5, zorder=10)
     hl = [m for m in marks if m.highlighted]
     if hl:
-        ax.scatter([m.x for m in hl], [m.y for m in hl], s=(MARKER_MM * 1.9 * MM * 72) ** 2, facecolors="none",
-                   edgecolors=colour(data, "highlight", "#FFB000"), linewidths=2.4, zorder=10.8)  # fmt: skip
+        ax.scatter(
+            [m.x for m in hl],
+            [m.y for m in hl],
+            s=(MARKER_MM * 1.9 * MM * 72) ** 2,
+            facecolors="none",
+            edgecolors=colour(data, "highlight", "#FFB000"),
+            linewidths=2.4,
+            zorder=10.8,
+        )
     icons = {row.id: cats[row.category].get("icon") for row in frame.itertuples()}
     for hollow, gid in ((False, "sites"), (True, "stand_ins")):
         sub = [m for m in marks if m.hollow == hollow]
@@ -321,9 +367,13 @@ def draw_outside(ax, data: MapData, panel: Panel, frame: gpd.GeoDataFrame, m_per
         hollow = is_hollow(data, row.location)
         marker(ax, ex, ey, cat["color"], cat.get("icon"), MARKER_MM, 11, hollow, gid=f"outside:{row.id}")
         if not in_frame:
-            ax.annotate("", xy=(ex + 5.5 * m_per_mm * math.cos(angle), ey + 5.5 * m_per_mm * math.sin(angle)),
-                        xytext=(ex + 2.2 * m_per_mm * math.cos(angle), ey + 2.2 * m_per_mm * math.sin(angle)),
-                        arrowprops={"arrowstyle": "-|>", "color": cat["color"], "lw": 1.2,
-                                    "mutation_scale": 7}, zorder=11, annotation_clip=False)  # fmt: skip
+            ax.annotate(
+                "",
+                xy=(ex + 5.5 * m_per_mm * math.cos(angle), ey + 5.5 * m_per_mm * math.sin(angle)),
+                xytext=(ex + 2.2 * m_per_mm * math.cos(angle), ey + 2.2 * m_per_mm * math.sin(angle)),
+                arrowprops={"arrowstyle": "-|>", "color": cat["color"], "lw": 1.2, "mutation_scale": 7},
+                zorder=11,
+                annotation_clip=False,
+            )
         marks.append(OutsideMark(row.id, ex, ey, angle, km, cat["color"], hollow, in_frame))
     return marks

@@ -86,13 +86,30 @@ class Placer:
         arts = []
         for ln in lines:
             if plate or ln.boxed:
-                kw = {"bbox": {"boxstyle": "round,pad=0.15", "facecolor": (1, 1, 1, 0.82 if not ln.boxed else 0.95),
-                               "edgecolor": ln.boxed or ln.edge or "none",
-                               "linewidth": 1.1 if ln.boxed else 0.5}}  # fmt: skip
+                kw = {
+                    "bbox": {
+                        "boxstyle": "round,pad=0.15",
+                        "facecolor": (1, 1, 1, 0.82 if not ln.boxed else 0.95),
+                        "edgecolor": ln.boxed or ln.edge or "none",
+                        "linewidth": 1.1 if ln.boxed else 0.5,
+                    }
+                }
             else:
                 kw = {"path_effects": halo(2.2)}
-            t = put(self.ax, 0, 0, ln.text, fontsize=size, color=ln.color, ha="center", va="center",
-                    fontweight="bold" if ln.bold else "normal", zorder=zorder, linespacing=1.0, **kw)  # fmt: skip
+            t = put(
+                self.ax,
+                0,
+                0,
+                ln.text,
+                fontsize=size,
+                color=ln.color,
+                ha="center",
+                va="center",
+                fontweight="bold" if ln.bold else "normal",
+                zorder=zorder,
+                linespacing=1.0,
+                **kw,
+            )
             t.set_gid(ln.gid)
             arts.append(t)
         sizes = [a.get_window_extent(self.renderer) for a in arts]
@@ -134,8 +151,11 @@ def _inside_candidates(grp: AreaGroup, others: list[AreaGroup], step: float) -> 
     xs = np.arange(x0 + step / 2, x1, step)
     ys = np.arange(y0 + step / 2, y1, step)
     pts = shapely.points(np.array(np.meshgrid(xs, ys)).reshape(2, -1).T) if len(xs) and len(ys) else np.array([])
-    pts = pts[shapely.contains_xy(g, shapely.get_coordinates(pts)[:, 0], shapely.get_coordinates(pts)[:, 1])] \
-        if len(pts) else pts  # fmt: skip
+    pts = (
+        pts[shapely.contains_xy(g, shapely.get_coordinates(pts)[:, 0], shapely.get_coordinates(pts)[:, 1])]
+        if len(pts)
+        else pts
+    )
     first = _polylabel(g)
     if not len(pts):
         return [(first.x, first.y)]
@@ -148,8 +168,11 @@ def _inside_candidates(grp: AreaGroup, others: list[AreaGroup], step: float) -> 
     score = np.minimum(depth, 6 * step) - covered * 8 * step
     order = np.argsort(-score)[:60]
     xy = shapely.get_coordinates(pts[order])
-    cands = [(first.x, first.y)] if not any(o is not grp and o.geom.area < g.area and o.geom.contains(first)
-                                            for o in others) else []  # fmt: skip
+    cands = (
+        [(first.x, first.y)]
+        if not any(o is not grp and o.geom.area < g.area and o.geom.contains(first) for o in others)
+        else []
+    )
     return cands + [tuple(p) for p in xy]
 
 
@@ -193,8 +216,9 @@ def place_counties(placer: Placer, data: MapData, base: PanelBase, lang: str, si
     mm = placer.to_data(placer.px_per_mm, 0)[0] - placer.to_data(0, 0)[0]
     for row in base.counties.itertuples():
         p = _polylabel(row.geometry)
-        arts, ws, hs = placer.make([Line(details.county_label(row.name_zh, lang), muted, f"county:{row.adcode}")],
-                                   size, plate=False)  # fmt: skip
+        arts, ws, hs = placer.make(
+            [Line(details.county_label(row.name_zh, lang), muted, f"county:{row.adcode}")], size, plate=False
+        )
         offs = [(0, 0), (0, -3.5), (0, 3.5), (5, 0), (-5, 0), (4, 4), (-4, -4), (4, -4), (-4, 4)]
         if placer.place(arts, ws, hs, [(p.x + dx * mm, p.y + dy * mm) for dx, dy in offs]) is None:
             for a in arts:
@@ -233,8 +257,16 @@ def area_lines(data: MapData, grp: AreaGroup, lang: str, highlight: set[str], wi
     ]
 
 
-def place_forced(placer: Placer, make, first: list, target: shapely.Geometry, extent, color: str, mm: float,
-                 leader_first: bool = False) -> bool:  # fmt: skip
+def place_forced(
+    placer: Placer,
+    make,
+    first: list,
+    target: shapely.Geometry,
+    extent,
+    color: str,
+    mm: float,
+    leader_first: bool = False,
+) -> bool:
     """Place a label at ``first`` candidates, else beside ``target`` with a leader, else anywhere in the
     frame with a leader; then again a size smaller and wrapped wider. False only when the frame is full.
 
@@ -258,16 +290,32 @@ def place_forced(placer: Placer, make, first: list, target: shapely.Geometry, ex
     return False
 
 
-def place_area(placer: Placer, data: MapData, grp: AreaGroup, items: PanelItems, extent, lang: str,
-               highlight: set[str], size: float, mm: float) -> bool:  # fmt: skip
+def place_area(
+    placer: Placer,
+    data: MapData,
+    grp: AreaGroup,
+    items: PanelItems,
+    extent,
+    lang: str,
+    highlight: set[str],
+    size: float,
+    mm: float,
+) -> bool:
     """An area's label inside it (deep, least covered by other items), else with a leader."""
-    return place_forced(placer, lambda sc, wd: placer.make(area_lines(data, grp, lang, highlight, wd), size * sc),
-                        _inside_candidates(grp, items.areas, 3 * mm), grp.geom, extent,
-                        text_colour(grp.colors[0]), mm)  # fmt: skip
+    return place_forced(
+        placer,
+        lambda sc, wd: placer.make(area_lines(data, grp, lang, highlight, wd), size * sc),
+        _inside_candidates(grp, items.areas, 3 * mm),
+        grp.geom,
+        extent,
+        text_colour(grp.colors[0]),
+        mm,
+    )
 
 
-def place_items(placer: Placer, data: MapData, items: PanelItems, extent, lang: str, highlight: set[str],
-                size: float = 6.8) -> list[str]:  # fmt: skip
+def place_items(
+    placer: Placer, data: MapData, items: PanelItems, extent, lang: str, highlight: set[str], size: float = 6.8
+) -> list[str]:
     """Labels of every area, line, outside item and point; returns the ids left unlabelled."""
     mm = placer.to_data(placer.px_per_mm, 0)[0] - placer.to_data(0, 0)[0]
     missing: list[str] = []
@@ -281,9 +329,17 @@ def place_items(placer: Placer, data: MapData, items: PanelItems, extent, lang: 
         name = pick(f.at[fid, "name_zh"], f.at[fid, "name_en"], lang)
         mid = g.interpolate(0.5, normalized=True)
         first = [(mid.x + dx * mm, mid.y + dy * mm) for dx, dy in [(0, 3), (0, -3), (4, 4), (-4, -4), (0, 6)]]
-        ok = place_forced(placer, lambda sc, wd, name=name, fid=fid, col=col: placer.make(
-            [Line(wrap(name, 10 + wd), text_colour(col), f"label:{fid}", edge=col)], size * sc), first, g, extent,
-            text_colour(col), mm)  # fmt: skip
+        ok = place_forced(
+            placer,
+            lambda sc, wd, name=name, fid=fid, col=col: placer.make(
+                [Line(wrap(name, 10 + wd), text_colour(col), f"label:{fid}", edge=col)], size * sc
+            ),
+            first,
+            g,
+            extent,
+            text_colour(col),
+            mm,
+        )
         if not ok:
             missing.append(fid)
     for om in items.outside:
@@ -292,20 +348,49 @@ def place_items(placer: Placer, data: MapData, items: PanelItems, extent, lang: 
             km=f"{om.km:.0f}", arrow=_arrow(om.angle)
         )
         back = om.angle + math.pi
-        first = [(om.x + r * mm * math.cos(back + da), om.y + r * mm * math.sin(back + da))
-                 for r in (8, 12, 17) for da in (0, 0.5, -0.5, 1.0, -1.0)]  # fmt: skip
-        ok = place_forced(placer, lambda sc, wd, name=name, note=note, om=om: placer.make(
-            [Line(f"{wrap(name, 9 + wd)}\n{note}", text_colour(om.color), f"label:{om.id}", bold=False,
-                  edge=om.color)], (size - 0.8) * sc), first, shapely.Point(om.x, om.y), extent,
-            text_colour(om.color), mm, leader_first=True)  # fmt: skip
+        first = [
+            (om.x + r * mm * math.cos(back + da), om.y + r * mm * math.sin(back + da))
+            for r in (8, 12, 17)
+            for da in (0, 0.5, -0.5, 1.0, -1.0)
+        ]
+        ok = place_forced(
+            placer,
+            lambda sc, wd, name=name, note=note, om=om: placer.make(
+                [
+                    Line(
+                        f"{wrap(name, 9 + wd)}\n{note}",
+                        text_colour(om.color),
+                        f"label:{om.id}",
+                        bold=False,
+                        edge=om.color,
+                    )
+                ],
+                (size - 0.8) * sc,
+            ),
+            first,
+            shapely.Point(om.x, om.y),
+            extent,
+            text_colour(om.color),
+            mm,
+            leader_first=True,
+        )
         if not ok:
             missing.append(om.id)
     offs = [(2.6, 0), (-2.6, 0), (0, 2.4), (0, -2.4), (2.2, 1.8), (-2.2, 1.8), (2.2, -1.8), (-2.2, -1.8)]
     for pm in sorted(items.points, key=lambda p: not p.highlighted):
         name = wrap(pick(f.at[pm.id, "name_zh"], f.at[pm.id, "name_en"], lang), 8)
-        arts, ws, hs = placer.make([Line(name, colour(data, "text", "#222222"), f"label:{pm.id}", bold=pm.highlighted,
-                                         boxed=colour(data, "highlight") if pm.highlighted else None)],
-                                   size - 1.2)  # fmt: skip
+        arts, ws, hs = placer.make(
+            [
+                Line(
+                    name,
+                    colour(data, "text", "#222222"),
+                    f"label:{pm.id}",
+                    bold=pm.highlighted,
+                    boxed=colour(data, "highlight") if pm.highlighted else None,
+                )
+            ],
+            size - 1.2,
+        )
         cands = []
         for dx, dy in offs:  # beside the marker: shift the centre by half the label's size
             w_mm, h_mm = max(ws) / placer.px_per_mm, sum(hs) / placer.px_per_mm
@@ -314,8 +399,11 @@ def place_items(placer: Placer, data: MapData, items: PanelItems, extent, lang: 
             cands.append((pm.x + sx * mm, pm.y + sy * mm))
         box = placer.place(arts, ws, hs, cands)
         if box is None:  # a little further out, with a leader back to the marker
-            ring = [(pm.x + r * mm * math.cos(a), pm.y + r * mm * math.sin(a))
-                    for r in (7, 10) for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)]  # fmt: skip
+            ring = [
+                (pm.x + r * mm * math.cos(a), pm.y + r * mm * math.sin(a))
+                for r in (7, 10)
+                for a in np.linspace(0, 2 * math.pi, 12, endpoint=False)
+            ]
             box = placer.place(arts, ws, hs, ring)
             if box is not None:
                 _leader(placer, box, shapely.Point(pm.x, pm.y), colour(data, "muted", "#555555"))

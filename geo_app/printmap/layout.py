@@ -38,8 +38,9 @@ def page_size(size: str) -> tuple[float, float]:
     return SIZES[key]
 
 
-def layout(size: str, aspects: list[float], footer_h: float = 9.0, legend_w: float = 74.0,
-           legend_h: float = 46.0) -> Layout:  # fmt: skip
+def layout(
+    size: str, aspects: list[float], footer_h: float = 9.0, legend_w: float = 74.0, legend_h: float = 46.0
+) -> Layout:
     """Panel rectangles side by side (heights equal) and the legend area, whichever of a right column
     or a bottom band leaves the panels larger."""
     fig_w, fig_h = page_size(size)

@@ -78,8 +78,9 @@ class Flow:
         yc = self.y - self.row / 2
         if draw is not None and self.ax is not None:
             draw(self.col_x + indent, yc)
-        t_ = self.text(self.col_x + indent + (SYMBOL_W + 2 if draw is not None else 0), yc, label,
-                       fontsize=self.font, color=color)  # fmt: skip
+        t_ = self.text(
+            self.col_x + indent + (SYMBOL_W + 2 if draw is not None else 0), yc, label, fontsize=self.font, color=color
+        )
         if gid and t_ is not None:
             t_.set_gid(gid)
         self.y -= self.row
@@ -109,16 +110,26 @@ class LegendInput:
 def sym_area(flow: Flow, data: MapData, color: str, kind: str, angle: float | None):
     def draw(x, yc):
         ax = flow.ax
-        box = Rectangle((x, yc - 1.8), SYMBOL_W, 3.6, facecolor=color, alpha=it.fill_alpha(data, kind) * 1.6,
-                        edgecolor="none")  # fmt: skip
+        box = Rectangle(
+            (x, yc - 1.8), SYMBOL_W, 3.6, facecolor=color, alpha=it.fill_alpha(data, kind) * 1.6, edgecolor="none"
+        )
         ax.add_patch(box)
         if angle is not None:
             segs = it.hatch_lines(shapely.box(x, yc - 1.8, x + SYMBOL_W, yc + 1.8), angle, 1.1)
             hatch = LineCollection(segs, colors=color, linewidths=0.5, alpha=0.7)
             ax.add_collection(hatch, autolim=False)
             hatch.set_clip_path(box)
-        ax.add_patch(Rectangle((x, yc - 1.8), SYMBOL_W, 3.6, facecolor="none", edgecolor=color, linewidth=1.0,
-                               linestyle=it.dash(data, kind)))  # fmt: skip
+        ax.add_patch(
+            Rectangle(
+                (x, yc - 1.8),
+                SYMBOL_W,
+                3.6,
+                facecolor="none",
+                edgecolor=color,
+                linewidth=1.0,
+                linestyle=it.dash(data, kind),
+            )
+        )
 
     return draw
 
@@ -128,8 +139,16 @@ def sym_marker(flow: Flow, color: str, icon: str | None, hollow: bool):
         ax = flow.ax
         r = 1.6
         face, edge, lw = ("white", color, 1.1) if hollow else (color, "white", 0.5)
-        ax.add_patch(Circle((x + SYMBOL_W / 2, yc), r, facecolor=face, edgecolor=edge, linewidth=lw,
-                            linestyle=(0, (2, 1)) if hollow else "solid"))  # fmt: skip
+        ax.add_patch(
+            Circle(
+                (x + SYMBOL_W / 2, yc),
+                r,
+                facecolor=face,
+                edgecolor=edge,
+                linewidth=lw,
+                linestyle=(0, (2, 1)) if hollow else "solid",
+            )
+        )
         font, codes = it.icon_font()
         glyph = codes.get(icon or "")
         if font is not None and glyph:
@@ -158,14 +177,14 @@ def sym_line(flow: Flow, color: str, width: float, style="solid", under: str | N
 
 
 def sym_fill(flow: Flow, color: str):
-    return lambda x, yc: flow.ax.add_patch(Rectangle((x, yc - 1.8), SYMBOL_W, 3.6, facecolor=color,
-                                                     edgecolor="none"))  # fmt: skip
+    return lambda x, yc: flow.ax.add_patch(Rectangle((x, yc - 1.8), SYMBOL_W, 3.6, facecolor=color, edgecolor="none"))
 
 
 def sym_dot(flow: Flow, face: str, edge: str, size: float):
     r = size / 72 * 25.4 / 2
-    return lambda x, yc: flow.ax.add_patch(Circle((x + SYMBOL_W / 2, yc), r, facecolor=face, edgecolor=edge,
-                                                  linewidth=0.8))  # fmt: skip
+    return lambda x, yc: flow.ax.add_patch(
+        Circle((x + SYMBOL_W / 2, yc), r, facecolor=face, edgecolor=edge, linewidth=0.8)
+    )
 
 
 @lru_cache(maxsize=4096)
@@ -213,8 +232,11 @@ def items_section(flow: Flow, data: MapData, info: LegendInput, lang: str, detai
         cat = cats[cat_id]
         sub = drawn[drawn["category"] == cat_id]
         label = pick(cat["label_zh"], cat["label_en"], lang)
-        flow.item(sym_marker(flow, cat["color"], cat.get("icon"), False), f"{label} ({len(sub)})",
-                  gid=f"legend:category:{cat_id}")  # fmt: skip
+        flow.item(
+            sym_marker(flow, cat["color"], cat.get("icon"), False),
+            f"{label} ({len(sub)})",
+            gid=f"legend:category:{cat_id}",
+        )
         if not detailed:
             continue
         for row in sub.itertuples():
@@ -222,9 +244,11 @@ def items_section(flow: Flow, data: MapData, info: LegendInput, lang: str, detai
             if row.shape in ("area", "line"):
                 angle = st.loc[row.id, "hatch"]
                 angle = None if angle is None or (isinstance(angle, float) and math.isnan(angle)) else float(angle)
-                sym = sym_area(flow, data, str(st.loc[row.id, "color"]), row.location, angle) \
-                    if row.shape == "area" else sym_line(flow, str(st.loc[row.id, "color"]), 2.0,
-                                                         it.dash(data, row.location), under="white")  # fmt: skip
+                sym = (
+                    sym_area(flow, data, str(st.loc[row.id, "color"]), row.location, angle)
+                    if row.shape == "area"
+                    else sym_line(flow, str(st.loc[row.id, "color"]), 2.0, it.dash(data, row.location), under="white")
+                )
             else:
                 sym = sym_marker(flow, cat["color"], cat.get("icon"), it.is_hollow(data, row.location))
             flow.item(sym, name, indent=3, gid=f"legend:item:{row.id}")
@@ -320,8 +344,11 @@ def outside_section(flow: Flow, data: MapData, info: LegendInput, lang: str) -> 
     flow.header(_l("outside", lang), keep=len(info.outside))
     for row in info.outside.itertuples():
         cat = cats[row.category]
-        flow.item(sym_marker(flow, cat["color"], cat.get("icon"), it.is_hollow(data, row.location)),
-                  _short(_label(row, lang), lang), gid=f"legend:outside:{row.id}")  # fmt: skip
+        flow.item(
+            sym_marker(flow, cat["color"], cat.get("icon"), it.is_hollow(data, row.location)),
+            _short(_label(row, lang), lang),
+            gid=f"legend:outside:{row.id}",
+        )
     flow.note(_l("outside_note", lang))
 
 
@@ -342,16 +369,33 @@ def base_section(flow: Flow, data: MapData, info: LegendInput, lang: str) -> Non
         flow.item(sym_line(flow, colour(data, "highlight"), 3.0), _l("highlight", lang))
 
 
-def draw_legend(fig, rect_frac, w_mm: float, h_mm: float, data: MapData, info: LegendInput, lang: str,
-                mode: str, detailed: bool = True) -> Flow:  # fmt: skip
+def draw_legend(
+    fig,
+    rect_frac,
+    w_mm: float,
+    h_mm: float,
+    data: MapData,
+    info: LegendInput,
+    lang: str,
+    mode: str,
+    detailed: bool = True,
+) -> Flow:
     """The legend in the box; folds and shrinks until it fits (the last try is kept). ``detailed``
     lists every drawn item under its category (the items are labelled on the map either way)."""
-    tries = [(True, 1.0, 6), (True, 0.92, 4), (False, 1.0, 4), (False, 0.92, 3), (False, 0.85, 2),
-             (False, 0.78, 0), (False, 0.7, 0)]  # fmt: skip
+    tries = [
+        (True, 1.0, 6),
+        (True, 0.92, 4),
+        (False, 1.0, 4),
+        (False, 0.92, 3),
+        (False, 0.85, 2),
+        (False, 0.78, 0),
+        (False, 0.7, 0),
+    ]
 
     def build(dry: bool, detailed: bool, scale: float, names: int) -> Flow:
-        flow = Flow(fig, rect_frac, w_mm, h_mm, row_mm=(4.4 if mode == "right" else 4.1) * scale, font=6.9 * scale,
-                    dry=dry)  # fmt: skip
+        flow = Flow(
+            fig, rect_frac, w_mm, h_mm, row_mm=(4.4 if mode == "right" else 4.1) * scale, font=6.9 * scale, dry=dry
+        )
         items_section(flow, data, info, lang, detailed)
         location_section(flow, data, info, lang)
         region_wide_section(flow, data, info, lang, names)

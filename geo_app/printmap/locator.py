@@ -22,8 +22,7 @@ SIMPLIFY_M = 1500.0
 
 
 def _albers(lon: float, lat0: float, lat1: float) -> str:
-    return (f"+proj=aea +lat_0=0 +lon_0={lon:.2f} +lat_1={lat0:.2f} +lat_2={lat1:.2f} +datum=WGS84 +units=m "
-            "+no_defs")  # fmt: skip
+    return f"+proj=aea +lat_0=0 +lon_0={lon:.2f} +lat_1={lat0:.2f} +lat_2={lat1:.2f} +datum=WGS84 +units=m +no_defs"
 
 
 @lru_cache(maxsize=16)
@@ -40,8 +39,11 @@ def province_outline(adcode: int) -> gpd.GeoDataFrame | None:
         lon = float(prov.geometry.iloc[0].centroid.x)
         crs = _albers(lon, 25, 47)
         simple = prov.to_crs(crs).geometry.simplify(SIMPLIFY_M).to_crs(4326)
-        out = gpd.GeoDataFrame({"adcode": [adcode], "name_zh": [prov["name_zh"].iloc[0]],
-                                "name_en": [prov["name_en"].iloc[0]]}, geometry=list(simple), crs=4326)  # fmt: skip
+        out = gpd.GeoDataFrame(
+            {"adcode": [adcode], "name_zh": [prov["name_zh"].iloc[0]], "name_en": [prov["name_en"].iloc[0]]},
+            geometry=list(simple),
+            crs=4326,
+        )
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             write_geojson(out, path)
@@ -109,8 +111,19 @@ def draw_locator(ax, data: MapData, panels: list[Panel], plans: tuple[str, ...],
         frame = gpd.GeoSeries([shapely.box(*p.extent).segmentize((p.extent[2] - p.extent[0]) / 20)], crs=p.crs)
         lines(ax, frame.to_crs(prov.crs).values, colors=colour(data, "text", "#222222"), linewidths=0.7)
     names = [row.name_zh if lang != "en" else row.name_en for row in prov.itertuples()]
-    put(ax, 0.02, 0.98, " · ".join(names), transform=ax.transAxes, fontsize=6.5, fontweight="bold",
-        color=colour(data, "muted", "#555555"), ha="left", va="top", path_effects=halo(1.5))  # fmt: skip
+    put(
+        ax,
+        0.02,
+        0.98,
+        " · ".join(names),
+        transform=ax.transAxes,
+        fontsize=6.5,
+        fontweight="bold",
+        color=colour(data, "muted", "#555555"),
+        ha="left",
+        va="top",
+        path_effects=halo(1.5),
+    )
     return True
 
 

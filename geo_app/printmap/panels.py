@@ -50,8 +50,9 @@ class Panel:
             w = h * aspect
         else:
             h = w / aspect
-        return Panel(self.key, self.crs, self.cm, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), self.counties,
-                     self.adcodes)  # fmt: skip
+        return Panel(
+            self.key, self.crs, self.cm, (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), self.counties, self.adcodes
+        )
 
 
 def _cm(crs: str) -> int:
@@ -89,8 +90,9 @@ def _span(g: shapely.Geometry) -> tuple[float, float]:
 def region_of(county: int, adcodes: tuple[int, ...]) -> int:
     """The plan region (of ``adcodes``) a county belongs to."""
     for a in adcodes:
-        if a == county or (a % 100 == 0 and ((a % 10000 == 0 and county // 10000 == a // 10000)
-                                             or county // 100 == a // 100)):  # fmt: skip
+        if a == county or (
+            a % 100 == 0 and ((a % 10000 == 0 and county // 10000 == a // 10000) or county // 100 == a // 100)
+        ):
             return a
     return county
 
@@ -119,8 +121,9 @@ def _region_panels(data: MapData, content: MapContent) -> list[Panel]:
         x0, _, x1, _ = sub.total_bounds
         crs = local_metric_crs((x0 + x1) / 2)
         bounds = sub.to_crs(crs).total_bounds
-        panels.append(Panel(("regions", tuple(sorted(group))), crs, _cm(crs), _padded(bounds, PAD), codes,
-                            tuple(sorted(group))))  # fmt: skip
+        panels.append(
+            Panel(("regions", tuple(sorted(group))), crs, _cm(crs), _padded(bounds, PAD), codes, tuple(sorted(group)))
+        )
     lon = {p.key: _lon_of(p) for p in panels}
     return sorted(panels, key=lambda p: lon[p.key])
 
@@ -220,5 +223,8 @@ def features_projected(data: MapData, frame: gpd.GeoDataFrame, crs: str, tol: fl
 
 def land(data: MapData, panel: Panel, tol: float) -> shapely.Geometry:
     """The union of the panel's counties (projected, simplified)."""
-    return _cached(data, ("land", panel.crs, panel.counties, round(tol, -1)),
-                   lambda: shapely.union_all(counties_projected(data, panel, tol).geometry.values))  # fmt: skip
+    return _cached(
+        data,
+        ("land", panel.crs, panel.counties, round(tol, -1)),
+        lambda: shapely.union_all(counties_projected(data, panel, tol).geometry.values),
+    )

@@ -15,8 +15,17 @@ from functools import lru_cache
 from matplotlib import font_manager
 from matplotlib import patheffects as pe
 
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Noto Sans SC", "Source Han Sans SC",
-                "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC")  # fmt: skip
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Sans SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "Microsoft YaHei",
+    "SimHei",
+    "PingFang SC",
+)
 #: rcParams every renderer of the print map runs under (no TeX, no mathtext surprises).
 RC_LITERAL = {
     "text.usetex": False,

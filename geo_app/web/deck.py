@@ -89,8 +89,12 @@ def deck_map(data: MapData, decks: list[Deck], lang: str = "zh") -> folium.Map:
     plans = tuple(dict.fromkeys(p for s in scenes for p in scene_plans(data, s))) or tuple(data.catalog.plans)
     spec = MapSpec(lang=lang, plans=plans, mode="deck", present=True)
     m = base_map(data, spec, {source_key(spec): topology(data, datum(spec))})
-    for g in (tiles_group(spec), orientation_group(data, spec), reference_group(data, spec),
-              counties_group(data, spec)):  # fmt: skip
+    for g in (
+        tiles_group(spec),
+        orientation_group(data, spec),
+        reference_group(data, spec),
+        counties_group(data, spec),
+    ):
         g.add_to(m)
     groups = {}
     for key in layer_keys(data):
@@ -107,19 +111,32 @@ def deck_map(data: MapData, decks: list[Deck], lang: str = "zh") -> folium.Map:
         lab = labels_group(data, sspec)
         lab.show = False
         lab.add_to(m)
-        cfg_scenes.append({
-            "title": s.title(lang), "subtitle": s.subtitle(lang), "notes": s.notes(lang),
-            "layers": [k for k in s.layers if k in groups], "bounds": scene_frame(data, s),
-            "labels": lab.get_name(), "highlight": hl.get_name(),
-        })  # fmt: skip
+        cfg_scenes.append(
+            {
+                "title": s.title(lang),
+                "subtitle": s.subtitle(lang),
+                "notes": s.notes(lang),
+                "layers": [k for k in s.layers if k in groups],
+                "bounds": scene_frame(data, s),
+                "labels": lab.get_name(),
+                "highlight": hl.get_name(),
+            }
+        )
     cfg = {"scenes": cfg_scenes, "groups": {k: g.get_name() for k, g in groups.items()}}
     title = " · ".join(d.title(lang) for d in decks) or t("deck", lang)
     root = m.get_root()
     root.header.add_child(Element(f"<title>{html_text(title)}</title>"))
     root.header.add_child(Element(DECK_CSS))
     root.html.add_child(Element(_bar(lang)))
-    root.html.add_child(Element(PRESENTER_HTML.format(notes=html_text(t("notes", lang)),
-                        elapsed=html_text(t("elapsed", lang)), next=html_text(t("next", lang)))))  # fmt: skip
+    root.html.add_child(
+        Element(
+            PRESENTER_HTML.format(
+                notes=html_text(t("notes", lang)),
+                elapsed=html_text(t("elapsed", lang)),
+                next=html_text(t("next", lang)),
+            )
+        )
+    )
     RawScript(
         f"(function(){{var cfg={json_for_script(cfg)};if(location.hash==='#presenter'){{"
         f"{m.get_name()}.getContainer().style.display='none';"
@@ -134,8 +151,11 @@ def _highlight_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name="highlight", control=False, show=False)
     ids = [i for i in spec.highlight if i in set(data.features.id)]
     f = data.features.set_index("id")
-    props = {i: {"c": "#FFB000", "l": f.loc[i, "location"], "t": f.loc[i, "shape"], "hl": 1, "h": None}
-             for i in ids if f.loc[i, "shape"] in ("area", "line")}  # fmt: skip
+    props = {
+        i: {"c": "#FFB000", "l": f.loc[i, "location"], "t": f.loc[i, "shape"], "hl": 1, "h": None}
+        for i in ids
+        if f.loc[i, "shape"] in ("area", "line")
+    }
     if props:
         PMCall("topoLayer", source_key(spec), "items", props, {"style": "item", "interactive": False}).add_to(fg)
     return fg

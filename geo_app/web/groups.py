@@ -16,8 +16,17 @@ from geo_app.web import layers
 from geo_app.web.label_layer import labels_group
 from geo_app.web.spec import MapSpec
 
-SLOTS = {"tiles": 0, "orientation": 1, "reference": 2, "context": 3, "counties": 4, "badges": 90, "labels": 91,
-         "selection": 92, "view": 93}  # fmt: skip
+SLOTS = {
+    "tiles": 0,
+    "orientation": 1,
+    "reference": 2,
+    "context": 3,
+    "counties": 4,
+    "badges": 90,
+    "labels": 91,
+    "selection": 92,
+    "view": 93,
+}
 FIRST_LAYER_SLOT = 10
 
 DEPENDS: dict[str, tuple[str, ...]] = {

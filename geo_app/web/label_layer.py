@@ -94,8 +94,11 @@ def region_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candid
         if not name_zh:
             continue
         text = short_forms(name_zh)[-1] if spec.lang == "zh" else str(names.loc[code, "prefecture_en"])
-        out.append(Candidate(text, "pm-l-prefecture", [(lon, lat, 0, -26 * scale)], priority=1500,
-                             font_px=15 * scale, max_zoom=8))  # fmt: skip
+        out.append(
+            Candidate(
+                text, "pm-l-prefecture", [(lon, lat, 0, -26 * scale)], priority=1500, font_px=15 * scale, max_zoom=8
+            )
+        )
     for r in neighbours(data).itertuples():
         p = polylabel(max(getattr(r.geometry, "geoms", [r.geometry]), key=lambda g: g.area), tolerance=0.02)
         text = short_forms(r.name_zh)[-1] if spec.lang == "zh" else r.name_en
@@ -121,8 +124,18 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
         if r.shape == "point":
             lon, lat = r.geometry.x, r.geometry.y
             anchors = [(lon, lat, dx, dy) for dx, dy in [(0, -28), (0, 28), (60, 0), (-60, 0)]]
-            out.append(Candidate(text, cls, anchors, priority=2000 if hl else 300, font_px=12 * scale, color=color,
-                                 min_zoom=0 if hl or r.outside_region else 9, key=r.id))  # fmt: skip
+            out.append(
+                Candidate(
+                    text,
+                    cls,
+                    anchors,
+                    priority=2000 if hl else 300,
+                    font_px=12 * scale,
+                    color=color,
+                    min_zoom=0 if hl or r.outside_region else 9,
+                    key=r.id,
+                )
+            )
             continue
         area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.2
         area *= BOOST.get(r.category, 1.0)
@@ -132,9 +145,18 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
         if hl:  # a highlight must be readable from the scene's first view: allow wider offsets
             lon, lat = anchors[0][:2]
             anchors += [(lon, lat, dx, dy) for dx, dy in [(0, -40), (0, 40), (90, 0), (-90, 0), (0, -64), (0, 64)]]
-        out.append(Candidate(text, cls, anchors, color=color, key=r.id,
-                             priority=2000 if hl else 500 + 100 * math.log1p(area * 100), font_px=12.5 * scale,
-                             extent_deg=0 if hl else _extent(r.geometry)))  # fmt: skip
+        out.append(
+            Candidate(
+                text,
+                cls,
+                anchors,
+                color=color,
+                key=r.id,
+                priority=2000 if hl else 500 + 100 * math.log1p(area * 100),
+                font_px=12.5 * scale,
+                extent_deg=0 if hl else _extent(r.geometry),
+            )
+        )
     return out
 
 
@@ -143,8 +165,16 @@ def town_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
     for r in towns(data, spec).itertuples():
         seat = r.kind in ("county_seat", "city")
         anchors = [(r.geometry.x, r.geometry.y, dx, dy) for dx, dy in [(30, 0), (-30, 0), (0, -12), (0, 12)]]
-        out.append(Candidate(pick(r.name_zh, r.name_en, spec.lang), "pm-l-town", anchors,
-                             priority=150 if seat else 20, font_px=11 * scale, min_zoom=9 if seat else 10))  # fmt: skip
+        out.append(
+            Candidate(
+                pick(r.name_zh, r.name_en, spec.lang),
+                "pm-l-town",
+                anchors,
+                priority=150 if seat else 20,
+                font_px=11 * scale,
+                min_zoom=9 if seat else 10,
+            )
+        )
     return out
 
 
@@ -152,10 +182,16 @@ def context_candidates(ctx: gpd.GeoDataFrame | None, spec: MapSpec, scale: float
     if ctx is None or ctx.empty or len(ctx) > 400:
         return []
     return [
-        Candidate(county_label(r.name_zh, spec.lang), "pm-l-context", _anchors(_inner_points(r.geometry, 1)),
-                  priority=10, font_px=11 * scale, min_zoom=8)
+        Candidate(
+            county_label(r.name_zh, spec.lang),
+            "pm-l-context",
+            _anchors(_inner_points(r.geometry, 1)),
+            priority=10,
+            font_px=11 * scale,
+            min_zoom=8,
+        )
         for r in ctx.itertuples()
-    ]  # fmt: skip
+    ]
 
 
 def obstacles(data: MapData, spec: MapSpec, scale: float) -> list[Obstacle]:

@@ -145,5 +145,7 @@ def place(candidates: list[Candidate], obstacles: list[Obstacle] = (), zooms: ra
 
 def around(lon: float, lat: float, step: float = 16.0) -> list[tuple[float, float, float, float]]:
     """Anchors at a point and around it (pixel offsets), centre first."""
-    return [(lon, lat, dx, dy) for dx, dy in [(0, 0), (0, -step), (0, step), (step * 3, 0), (-step * 3, 0),
-                                              (0, -2 * step), (0, 2 * step)]]  # fmt: skip
+    return [
+        (lon, lat, dx, dy)
+        for dx, dy in [(0, 0), (0, -step), (0, step), (step * 3, 0), (-step * 3, 0), (0, -2 * step), (0, 2 * step)]
+    ]

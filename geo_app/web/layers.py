@@ -83,8 +83,11 @@ def base_map(data: MapData, spec: MapSpec, sources: dict[str, str | dict]) -> fo
     PlanLib().add_to(m)
     for key, value in sources.items():
         PMSource(key, value).add_to(m)
-    opts = {"highlight": base_color(data.catalog, "highlight"), "north": spec.mode != "app",
-            "urlSync": spec.mode == "app"}  # fmt: skip
+    opts = {
+        "highlight": base_color(data.catalog, "highlight"),
+        "north": spec.mode != "app",
+        "urlSync": spec.mode == "app",
+    }
     PMCall("init", opts).add_to(m)
     return m
 
@@ -114,10 +117,20 @@ def orientation_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     prov_line = base_color(data.catalog, "province_line")
     provs = {str(a): {"lc": prov_line, "w": 2.2, "d": "10 4 2 4"} for a in provinces(data).adcode}
     nbrs = {str(a): {"lc": "#9a9a9a", "w": 1, "o": 0.9} for a in neighbours(data).adcode}
-    PMCall("topoLayer", source_key(spec), "neighbours", nbrs, {"style": "outline", "interactive": False,
-           "pane": "pmContext"}).add_to(fg)  # fmt: skip
-    PMCall("topoLayer", source_key(spec), "provinces", provs, {"style": "outline", "interactive": False,
-           "pane": "pmContext"}).add_to(fg)  # fmt: skip
+    PMCall(
+        "topoLayer",
+        source_key(spec),
+        "neighbours",
+        nbrs,
+        {"style": "outline", "interactive": False, "pane": "pmContext"},
+    ).add_to(fg)
+    PMCall(
+        "topoLayer",
+        source_key(spec),
+        "provinces",
+        provs,
+        {"style": "outline", "interactive": False, "pane": "pmContext"},
+    ).add_to(fg)
     return fg
 
 
@@ -135,11 +148,17 @@ def reference_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
         if r.kind == "mountain_zone":
             props[r.id].pop("tip")
     PMCall("topoLayer", source_key(spec), "reference", props, {"style": "reference", "interactive": True}).add_to(fg)
-    PMCall("towns", [
-        {"ll": to_map(r.geometry.x, r.geometry.y, spec), "s": int(r.kind in ("county_seat", "city")),
-         "tip": popups.html_text(pick(r.name_zh, r.name_en, lang))}
-        for r in towns(data, spec).itertuples()
-    ]).add_to(fg)  # fmt: skip
+    PMCall(
+        "towns",
+        [
+            {
+                "ll": to_map(r.geometry.x, r.geometry.y, spec),
+                "s": int(r.kind in ("county_seat", "city")),
+                "tip": popups.html_text(pick(r.name_zh, r.name_en, lang)),
+            }
+            for r in towns(data, spec).itertuples()
+        ],
+    ).add_to(fg)
     PMCall("attribution", credits(lang, short=True)).add_to(fg)
     return fg
 
@@ -176,8 +195,10 @@ def counties_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
             p["pop"] = popups.county_popup(r.adcode, data, lang, spec.plans)
         props[str(int(r.adcode))] = p
     PMCall("topoLayer", source_key(spec), "counties", props, {"style": "county", "role": "county"}).add_to(fg)
-    prefs = {str(int(a)): {"lc": base_color(data.catalog, "prefecture_line"), "w": 2.6}
-             for a in shown.prefecture_adcode.dropna().unique()}  # fmt: skip
+    prefs = {
+        str(int(a)): {"lc": base_color(data.catalog, "prefecture_line"), "w": 2.6}
+        for a in shown.prefecture_adcode.dropna().unique()
+    }
     PMCall("topoLayer", source_key(spec), "prefectures", prefs, {"style": "outline", "interactive": False}).add_to(fg)
     return fg
 
@@ -197,8 +218,13 @@ def selection_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name="selection", control=False)
     if spec.selected_county is not None:
         props = {str(int(spec.selected_county)): {"lc": base_color(data.catalog, "selected_county")}}
-        PMCall("topoLayer", source_key(spec), "counties", props, {"style": "selected", "interactive": False,
-               "pane": "pmSelected"}).add_to(fg)  # fmt: skip
+        PMCall(
+            "topoLayer",
+            source_key(spec),
+            "counties",
+            props,
+            {"style": "selected", "interactive": False, "pane": "pmSelected"},
+        ).add_to(fg)
     return fg
 
 
@@ -276,11 +302,20 @@ def badges(data: MapData, spec: MapSpec) -> list[dict]:
     for i, (plan, items) in enumerate(f.groupby("plan", sort=False)):
         p = data.catalog.plans[plan]
         lon, lat = badge_anchor(data, p.regions)
-        out.append({
-            "k": plan, "ll": to_map(lon, lat, spec), "n": len(items), "c": p.color, "plan": plan, "offset": i,
-            "t": popups.html_text(f"{p.short(spec.lang)} · " + t("region_wide_badge", spec.lang).format(
-                unit=p.unit_zh if spec.lang == "zh" else p.unit_en)),
-        })  # fmt: skip
+        out.append(
+            {
+                "k": plan,
+                "ll": to_map(lon, lat, spec),
+                "n": len(items),
+                "c": p.color,
+                "plan": plan,
+                "offset": i,
+                "t": popups.html_text(
+                    f"{p.short(spec.lang)} · "
+                    + t("region_wide_badge", spec.lang).format(unit=p.unit_zh if spec.lang == "zh" else p.unit_en)
+                ),
+            }
+        )
     return out
 
 

@@ -32,10 +32,14 @@ def _swatch(color: str, dash: str | None, hatch: int | None = None) -> str:
 
 
 def _marker(color: str, icon: str, hollow: bool = False) -> str:
-    style = (f"background:#fff;color:{color};border:2px dashed {color}" if hollow
-             else f"background:{color};color:#fff;border:2px solid #fff")  # fmt: skip
-    return (f"<span class='pm-lg-marker' style='{html_attr(style)}'><i class='fa fa-solid fa-{html_attr(icon)}'></i>"
-            "</span>")  # fmt: skip
+    style = (
+        f"background:#fff;color:{color};border:2px dashed {color}"
+        if hollow
+        else f"background:{color};color:#fff;border:2px solid #fff"
+    )
+    return (
+        f"<span class='pm-lg-marker' style='{html_attr(style)}'><i class='fa fa-solid fa-{html_attr(icon)}'></i></span>"
+    )
 
 
 def legend_html(data: MapData, spec: MapSpec, item_rows: bool = True) -> str:
@@ -56,8 +60,10 @@ def legend_html(data: MapData, spec: MapSpec, item_rows: bool = True) -> str:
                 st = styles.loc[r.id]
                 dash = data.catalog.location_styles.get(r.location, {}).get("dash")
                 hatch = None if st.hatch != st.hatch else int(st.hatch)  # NaN check
-                out.append(f"<div class='pm-lg-row pm-lg-item'>{_swatch(st.color, dash, hatch)}"
-                           f"<span>{html_text(pick(r.label_zh, r.label_en, lang))}</span></div>")  # fmt: skip
+                out.append(
+                    f"<div class='pm-lg-row pm-lg-item'>{_swatch(st.color, dash, hatch)}"
+                    f"<span>{html_text(pick(r.label_zh, r.label_en, lang))}</span></div>"
+                )
     out.append(f"<div class='pm-lg-h2'>{html_text(t('location', lang))}</div>")
     grey = "#666666"
     for kind, st in data.catalog.location_styles.items():
@@ -71,15 +77,24 @@ def legend_html(data: MapData, spec: MapSpec, item_rows: bool = True) -> str:
         out.append(f"<div class='pm-lg-row'>{sym}<span>{label}</span></div>")
     out.append(f"<div class='pm-lg-h2'>{html_text(t('print_base', lang))}</div>")
     base = [
-        (f"<span class='pm-lg-fill' style='background:{base_color(data.catalog, 'land')};"
-         f"border:1px solid {base_color(data.catalog, 'county_line')}'></span>", t("counties", lang)),
-        (f"<span class='pm-lg-line' style='border-top:3px solid {base_color(data.catalog, 'river')}'></span>",
-         t("rivers", lang)),
-        (f"<span class='pm-lg-line' style='border-top:3px dashed {base_color(data.catalog, 'road')}'></span>",
-         t("print_road", lang)),
-        (f"<span class='pm-lg-fill' style='background:{base_color(data.catalog, 'mountain')}'></span>",
-         t("mountain_zone", lang)),
-    ]  # fmt: skip
+        (
+            f"<span class='pm-lg-fill' style='background:{base_color(data.catalog, 'land')};"
+            f"border:1px solid {base_color(data.catalog, 'county_line')}'></span>",
+            t("counties", lang),
+        ),
+        (
+            f"<span class='pm-lg-line' style='border-top:3px solid {base_color(data.catalog, 'river')}'></span>",
+            t("rivers", lang),
+        ),
+        (
+            f"<span class='pm-lg-line' style='border-top:3px dashed {base_color(data.catalog, 'road')}'></span>",
+            t("print_road", lang),
+        ),
+        (
+            f"<span class='pm-lg-fill' style='background:{base_color(data.catalog, 'mountain')}'></span>",
+            t("mountain_zone", lang),
+        ),
+    ]
     for sym, label in base:
         out.append(f"<div class='pm-lg-row'>{sym}<span>{html_text(label)}</span></div>")
     out.append("</div>")
