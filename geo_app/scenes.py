@@ -37,7 +37,8 @@ from geo_app.paths import ROOT
 from geo_app.safeyaml import YamlError, load_yaml
 
 SCENES_DIR = ROOT / "scenes"
-REGIONS = ("linxia", "zhangye", "both")
+#: Region values that mean "every plan" (``both`` is kept for decks written before plans were data).
+ALL_REGIONS = ("all", "both")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 #: Longest accepted texts (characters): enough for any title or page of notes, small enough for a slide.
 MAX_TITLE = 200
@@ -65,7 +66,7 @@ class Scene:
     layers: tuple[str, ...]  # layer keys plan:category
     subtitle_zh: str = ""
     subtitle_en: str = ""
-    region: str | None = None  # linxia | zhangye | both
+    region: str | None = None  # a region choice: all, a plan id, or a region adcode
     extent: tuple[float, float, float, float] | None = None  # min_lon, min_lat, max_lon, max_lat
     highlight: tuple[str, ...] = ()
     notes_zh: str = ""
@@ -81,7 +82,8 @@ class Scene:
         return self.notes_en if lang == "en" and self.notes_en else self.notes_zh
 
     def plans(self) -> tuple[str, ...] | None:
-        if self.region in ("linxia", "zhangye"):
+        """The plans a region-framed scene shows (None: every plan, or an extent)."""
+        if self.region and self.region not in ALL_REGIONS and not self.region.isdigit():
             return (self.region,)
         return None
 
@@ -216,15 +218,19 @@ def parse_scene(
     if not texts["title_zh"] and not any(p.field == "title_zh" for p in problems[before:]):
         bad("title_zh", "required field is missing")
     region, extent = raw.get("region"), raw.get("extent")
+    plan_ids = sorted({k.split(":")[0] for k in layer_keys})
     if region is None and extent is None:
-        bad("region", "give a region (linxia, zhangye, both) or an extent [min_lon, min_lat, max_lon, max_lat]")
-    if region is not None and (not isinstance(region, str) or region not in REGIONS):
-        bad("region", f"must be one of {', '.join(REGIONS)}, not {strip_controls(region)[:40]!r}")
+        bad("region", "give a region (all, a plan id, a region adcode) or an extent [west, south, east, north]")
+    if region is not None and (
+        not isinstance(region, str) or not (region in ALL_REGIONS or region in plan_ids or region.isdigit())
+    ):
+        choices = ", ".join(["all", *plan_ids])
+        bad("region", f"must be one of {choices} or a region adcode, not {strip_controls(region)[:40]!r}")
     if extent is not None and not _extent_ok(extent):
         bad("extent", "must be [min_lon, min_lat, max_lon, max_lat]: finite degrees with min < max")
     layers = raw.get("layers", "all")
     if layers == "all":
-        plans = (region,) if region in ("linxia", "zhangye") else None
+        plans = (region,) if region in plan_ids else None
         layers = [k for k in layer_keys if plans is None or k.split(":")[0] in plans]
     else:
         layers = _names(layers, "layers", bad) or []

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 
 from geo_app.escaping import strip_controls
 
-REGIONS = ("both", "linxia", "zhangye")
+#: What a region value may look like (a region choice id: all, a plan id or an adcode); whether
+#: it names a region of the catalog is decided by ``geo_app.regions.resolve_choice``.
+REGION_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_CTX = 10
 MAX_CTX_CHARS = 60
 NOTICE_CHARS = 40
@@ -34,16 +36,14 @@ class ViewState:
     """Everything a shared link reopens."""
 
     lang: str = "zh"
-    region: str = "both"
+    region: str = "all"
     layers: frozenset[str] | None = None  # None: all layers
     basemap: str = "offline"
     context: tuple[str, ...] = ()
     center: tuple[float, float] | None = None
-    zoom: int | None = None
+    zoom: float | None = None
     ignored: list[str] = field(default_factory=list)
 
-    def plans(self) -> tuple[str, ...] | None:
-        return None if self.region == "both" else (self.region,)
 
 
 def _first(params: Mapping, key: str) -> str | None:
@@ -85,12 +85,12 @@ def split_context(value: str) -> tuple[tuple[str, ...], list[str]]:
     return tuple(kept), ignored
 
 
-def _view(lat: str | None, lon: str | None, z: str | None) -> tuple[tuple[float, float], int] | None:
+def _view(lat: str | None, lon: str | None, z: str | None) -> tuple[tuple[float, float], float] | None:
     """Centre and zoom when all three are numbers in range, else None."""
     flat, flon, fz = number_in(lat, *LAT_RANGE), number_in(lon, *LON_RANGE), number_in(z, *ZOOM_RANGE)
     if flat is None or flon is None or fz is None:
         return None
-    return (flat, flon), round(fz)
+    return (flat, flon), round(fz * 4) / 4  # the map zooms in quarter steps
 
 
 def parse(params: Mapping, layer_keys: list[str], basemaps: list[str]) -> ViewState:
@@ -102,7 +102,7 @@ def parse(params: Mapping, layer_keys: list[str], basemaps: list[str]) -> ViewSt
         else:
             state.ignored.append(f"lang={shown(v)}")
     if (v := _first(params, "region")) is not None:
-        if v in REGIONS:
+        if REGION_RE.match(v):
             state.region = v
         else:
             state.ignored.append(f"region={shown(v)}")
@@ -151,5 +151,5 @@ def to_params(state: ViewState, all_keys: list[str]) -> dict[str, str]:
     if state.center and state.zoom:
         params["lat"] = f"{state.center[0]:.5f}"
         params["lon"] = f"{state.center[1]:.5f}"
-        params["z"] = str(state.zoom)
+        params["z"] = f"{state.zoom:g}"
     return params

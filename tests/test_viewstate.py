@@ -36,7 +36,7 @@ def test_bad_values_are_ignored_and_reported():
     state = parse(
         {
             "lang": "fr",
-            "region": "mars",
+            "region": "<b>Mars</b>",
             "basemap": "google",
             "layers": "linxia:agri_park,bogus",
             "lat": "abc",
@@ -46,11 +46,11 @@ def test_bad_values_are_ignored_and_reported():
         KEYS,
         BASEMAPS,
     )
-    assert state.lang == "zh" and state.region == "both" and state.basemap == "offline"
+    assert state.lang == "zh" and state.region == "all" and state.basemap == "offline"
     assert state.layers == frozenset({"linxia:agri_park"})
     assert state.center is None
     joined = " ".join(state.ignored)
-    for bad in ("lang=fr", "region=mars", "basemap=google", "bogus", "lat=abc"):
+    for bad in ("lang=fr", "region=<b>Mars</b>", "basemap=google", "bogus", "lat=abc"):
         assert bad in joined
 
 
