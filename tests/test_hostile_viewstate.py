@@ -80,7 +80,7 @@ def test_good_edge_values_are_kept_and_negative_zero_is_plain_zero():
     assert state.center == (0.0, 0.0) and state.zoom == 18.5 and state.ignored == []  # quarter zoom steps
     assert str(state.center[0]) == "0.0"  # not -0.0
     params = to_params(state, KEYS)
-    assert params["lat"] == "0.00000" and params["z"] == "19"
+    assert params["lat"] == "0.00000" and params["z"] == "18.5"
     assert parse({"lat": " 85 ", "lon": "-180", "z": "2"}, KEYS, BASEMAPS).zoom == 2
 
 
