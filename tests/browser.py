@@ -61,9 +61,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_app(timeout: float = 90) -> Iterator[str]:
-    """Start `streamlit run streamlit_app.py` headless; yield its base URL; stop it after."""
+def streamlit_app(timeout: float = 90, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start `streamlit run streamlit_app.py` headless (``env``: extra environment, e.g. another
+    catalog folder in GEO_APP_LAYERS); yield its base URL; stop it after."""
+    import os
+
     port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = (ARTIFACTS / f"streamlit-{port}.log").open("wb")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -78,8 +83,9 @@ def streamlit_app(timeout: float = 90) -> Iterator[str]:
             "--server.headless",
             "true",
         ],
+        env={**os.environ, **(env or {})},
         cwd=ROOT,
-        stdout=subprocess.PIPE,
+        stdout=log,  # a file, not a pipe: a full pipe would stall the server
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -101,6 +107,7 @@ def streamlit_app(timeout: float = 90) -> Iterator[str]:
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def is_tile(url: str) -> bool:
