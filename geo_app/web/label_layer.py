@@ -113,6 +113,9 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
     ]
     styles = _styles(data)
     outside = t("outside_note", spec.lang)
+    codes = data.counties_of_plans(spec.plans)
+    shown = data.display_counties[data.display_counties.adcode.isin(codes)]
+    largest_county = float(shapely.area(shown.geometry.values).max()) if len(shown) else 0.0  # degrees², as `area`
     out = []
     for r in f.itertuples():
         name = pick(r.label_zh, r.label_en, spec.lang)
@@ -138,6 +141,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
             )
             continue
         area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.2
+        bigger_than_counties = area > largest_county
         area *= BOOST.get(r.category, 1.0)
         anchors = _anchors(_inner_points(r.geometry))
         if r.shape == "line":  # a corridor's label may sit beside its line
@@ -152,7 +156,8 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
                 anchors,
                 color=color,
                 key=r.id,
-                priority=2000 if hl else 500 + 100 * math.log1p(area * 100),
+                # an item larger than any county (a multi-prefecture base) is read before county names
+                priority=2000 if hl else (1300 if bigger_than_counties else 0) + 500 + 100 * math.log1p(area * 100),
                 font_px=12.5 * scale,
                 extent_deg=0 if hl else _extent(r.geometry),
             )
