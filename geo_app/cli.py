@@ -178,6 +178,23 @@ def cmd_deck(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_warm(args: argparse.Namespace) -> int:
+    """Build the disk caches the app reads at start (after installing or editing a catalog)."""
+    import time
+
+    from geo_app.boundaries import region_index
+    from geo_app.mapdata import load_map_data
+    from geo_app.web.topo import topology_url
+
+    t0 = time.time()
+    region_index()
+    data = load_map_data(strict=False)
+    for datum in ("WGS84", "GCJ02"):
+        topology_url(data, datum)
+    print(f"caches ready in {time.time() - t0:.1f} s ({len(data.features)} features in {len(data.catalog.plans)} plans)")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from geo_app import catalog
 
@@ -310,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--layers-dir", help="folder of plan YAML files (default: layers/)")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("warm", help="build the caches the app reads at start (run after installing)")
+    p.set_defaults(func=cmd_warm)
     p = sub.add_parser(
         "html",
         help="write a self-contained offline HTML map",

@@ -42,6 +42,7 @@ class MapData:
     display_counties: gpd.GeoDataFrame  # coverage-simplified, rounded
     display_features: gpd.GeoDataFrame  # built on the display counties, rounded
     problems: list[Problem] = field(default_factory=list)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # derived shapes, per process
 
     @property
     def region_counties(self) -> dict[str, set[int]]:

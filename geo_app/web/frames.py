@@ -22,9 +22,13 @@ MAX_EMPTY_RATIO = 1.8
 
 
 def _region_geom(data: MapData, adcodes: tuple[int, ...]) -> shapely.Geometry:
-    codes = set(plan_units(tuple(adcodes)).counties)
-    sub = data.display_counties[data.display_counties.adcode.isin(codes)]
-    return shapely.union_all(sub.geometry.values)
+    """The union of the regions' display counties (memoised on the map data: asked per item)."""
+    key = ("region_geom", tuple(adcodes))
+    if key not in data.memo:
+        codes = set(plan_units(tuple(adcodes)).counties)
+        sub = data.display_counties[data.display_counties.adcode.isin(codes)]
+        data.memo[key] = shapely.union_all(sub.geometry.values)
+    return data.memo[key]
 
 
 def bounds(data: MapData, adcodes: tuple[int, ...]) -> list[list[float]]:

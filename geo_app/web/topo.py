@@ -38,8 +38,19 @@ QUANTIZE = 1e5  # 1/100,000 of the extent: about 10 m for two prefectures, finer
 DATUMS = ("WGS84", "GCJ02")
 
 
+def _memo(data: MapData, name: str, build):
+    """``build(data)`` once per process and map data (kept in ``data.memo``)."""
+    if name not in data.memo:
+        data.memo[name] = build(data)
+    return data.memo[name]
+
+
 def data_key(data: MapData) -> str:
     """A short content hash of everything the topology is built from."""
+    return _memo(data, "data_key", _data_key)
+
+
+def _data_key(data: MapData) -> str:
     h = hashlib.sha256()
     drawn = data.display_features[data.display_features.geometry.notna()]
     for wkb in shapely.to_wkb([*data.display_counties.geometry.values, *drawn.geometry.values]):
@@ -61,6 +72,10 @@ def _prefectures_of_provinces(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
 
 
 def neighbours(data: MapData) -> gpd.GeoDataFrame:
+    return _memo(data, "neighbours", _neighbours)
+
+
+def _neighbours(data: MapData) -> gpd.GeoDataFrame:
     """Other prefectures of the provinces that hold plan regions (for names and outlines)."""
     provinces = tuple(sorted(set(data.counties.province_zh.dropna())))
     cache = CACHE_DIR / "web" / f"neighbours-{hashlib.sha1('|'.join(provinces).encode()).hexdigest()[:10]}.parquet"
@@ -74,6 +89,10 @@ def neighbours(data: MapData) -> gpd.GeoDataFrame:
 
 
 def provinces(data: MapData) -> gpd.GeoDataFrame:
+    return _memo(data, "provinces", _provinces)
+
+
+def _provinces(data: MapData) -> gpd.GeoDataFrame:
     """Outlines of the provinces holding plan regions."""
     names = sorted(set(data.counties.province_zh.dropna()))
     cache = CACHE_DIR / "web" / f"provinces-{hashlib.sha1('|'.join(names).encode()).hexdigest()[:10]}.parquet"
@@ -99,6 +118,10 @@ def _write_parquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def reference_near(data: MapData) -> gpd.GeoDataFrame:
+    return _memo(data, "reference_near", _reference_near)
+
+
+def _reference_near(data: MapData) -> gpd.GeoDataFrame:
     """Mountain zone, rivers and schematic roads clipped near the plan regions (no towns)."""
     inside = shapely.union_all(data.display_counties.geometry.values)
     near = inside.buffer(0.15)
