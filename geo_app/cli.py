@@ -191,7 +191,8 @@ def cmd_warm(args: argparse.Namespace) -> int:
     data = load_map_data(strict=False)
     for datum in ("WGS84", "GCJ02"):
         topology_url(data, datum)
-    print(f"caches ready in {time.time() - t0:.1f} s ({len(data.features)} features in {len(data.catalog.plans)} plans)")
+    n, plans = len(data.features), len(data.catalog.plans)
+    print(f"caches ready in {time.time() - t0:.1f} s ({n} features in {plans} plans)")
     return 0
 
 

@@ -45,7 +45,6 @@ class ViewState:
     ignored: list[str] = field(default_factory=list)
 
 
-
 def _first(params: Mapping, key: str) -> str | None:
     value = params.get(key)
     if isinstance(value, (list, tuple)):

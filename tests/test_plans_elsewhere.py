@@ -90,7 +90,7 @@ def test_exports_carry_the_plan_and_keep_region_wide_items_without_geometry(data
 def test_print_map_draws_them(data, region):
     from geo_app.printmap import image_bytes
 
-    name, mime, png = image_bytes("png", size="16:9", region=region, dpi=60, data=data)
+    _name, mime, png = image_bytes("png", size="16:9", region=region, dpi=60, data=data)
     assert mime == "image/png" and png.startswith(b"\x89PNG") and len(png) > 20_000
 
 
