@@ -43,15 +43,11 @@ def show_identify(data: MapData, hit: Identified, lang: str) -> None:
 
 
 def _table(df: pd.DataFrame, lang: str, key: str, share: bool) -> None:
-    """One group of the county table: sortable, a row click opens the item."""
-    cols = {
-        "name": t("col_name", lang),
-        "category": t("category", lang),
-        "plan": t("plan", lang),
-        "section": t("section", lang),
-        "location": t("location", lang),
-    }
-    cols = {k: v for k, v in cols.items() if k in df and df[k].astype(str).str.len().any()}
+    """One group of the county table: name and category (the share for zones, the plan when several
+    plans are listed), sortable; a row click opens the item with its section, place and quote."""
+    cols = {"name": t("col_name", lang), "category": t("category", lang)}
+    if "plan" in df and df["plan"].nunique() > 1:
+        cols["plan"] = t("plan", lang)
     show = df[list(cols)].rename(columns=cols)
     if share:
         show.insert(1, t("share", lang), df["share"].map(lambda v: f"{v:.0%}" if pd.notna(v) else ""))

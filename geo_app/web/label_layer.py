@@ -73,7 +73,7 @@ def county_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candid
     shown = data.display_counties[data.display_counties.adcode.isin(codes)]
     out = []
     for r in shown.itertuples():
-        anchors = _anchors(_inner_points(r.geometry, 1))
+        anchors = _anchors(_inner_points(r.geometry, 5))
         priority = 1200 + math.log1p(r.area_km2)
         label = county_label(r.name_zh, spec.lang)
         out.append(Candidate(label, "pm-l-county", anchors, priority, font_px=13 * scale, key=f"county-{r.adcode}"))
@@ -123,6 +123,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
         note = (f"\n（{outside}）" if spec.lang == "zh" else f"\n({outside})") if r.outside_region else ""
         text = wrap(name, 9 if spec.lang == "zh" else 11) + note
         cls = "pm-l-item" + (" pm-hl" if hl else "") + (" pm-l-outside" if r.outside_region else "")
+        cls += " pm-en" if spec.lang == "en" else ""
         color = styles.loc[r.id, "color"]
         if r.shape == "point":
             lon, lat = r.geometry.x, r.geometry.y
@@ -158,7 +159,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
                 key=r.id,
                 # an item larger than any county (a multi-prefecture base) is read before county names
                 priority=2000 if hl else (1300 if bigger_than_counties else 0) + 500 + 100 * math.log1p(area * 100),
-                font_px=12.5 * scale,
+                font_px=(12.5 if spec.lang == "zh" else 11.5) * scale,
                 extent_deg=0 if hl else _extent(r.geometry),
             )
         )
