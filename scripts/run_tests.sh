@@ -5,13 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+# chromium + CJK fonts for the browser tests and the print map; gdal-bin's ogrinfo reads the GeoPackages
+# the way QGIS 3.28 LTR does (GDAL 3.6) to prove they open without warnings
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+    || ! command -v ogrinfo >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ]; then
-    echo "== installing chromium and fonts-noto-cjk (Debian)"
+    echo "== installing chromium, fonts-noto-cjk and gdal-bin (Debian)"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk gdal-bin >/dev/null
   else
-    echo "== chromium / fonts-noto-cjk missing and not root: browser tests will skip (they fail under CI=true)"
+    echo "== chromium / fonts-noto-cjk / gdal-bin missing and not root: those tests skip (browser tests fail under CI=true)"
   fi
 fi
 
@@ -26,5 +29,6 @@ echo "== installing requirements"
 
 echo "== ruff"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"
