@@ -21,19 +21,17 @@ from geo_app.mapdata import MapData
 from geo_app.presentation import scene_frame, scene_plans, scene_spec
 from geo_app.scenes import Deck
 from geo_app.web import assets
-from geo_app.web.elements import PMCall, RawScript
+from geo_app.web.elements import RawScript
 from geo_app.web.label_layer import labels_group
 from geo_app.web.layers import (
     badges_group,
     base_map,
-    counties_group,
+    basemap_groups,
     datum,
     layer_keys,
-    orientation_group,
     plan_layer,
-    reference_group,
     source_key,
-    tiles_group,
+    topo_layer,
 )
 from geo_app.web.spec import MapSpec
 from geo_app.web.topo import topology
@@ -89,12 +87,7 @@ def deck_map(data: MapData, decks: list[Deck], lang: str = "zh") -> folium.Map:
     plans = tuple(dict.fromkeys(p for s in scenes for p in scene_plans(data, s))) or tuple(data.catalog.plans)
     spec = MapSpec(lang=lang, plans=plans, mode="deck", present=True)
     m = base_map(data, spec, {source_key(spec): topology(data, datum(spec))})
-    for g in (
-        tiles_group(spec),
-        orientation_group(data, spec),
-        reference_group(data, spec),
-        counties_group(data, spec),
-    ):
+    for g in basemap_groups(data, spec):
         g.add_to(m)
     groups = {}
     for key in layer_keys(data):
@@ -157,7 +150,7 @@ def _highlight_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
         if f.loc[i, "shape"] in ("area", "line")
     }
     if props:
-        PMCall("topoLayer", source_key(spec), "items", props, {"style": "item", "interactive": False}).add_to(fg)
+        topo_layer(fg, spec, "items", props, style="item", interactive=False)
     return fg
 
 

@@ -70,6 +70,16 @@ def visible(data: MapData, spec: MapSpec) -> pd.Series:
     return mask
 
 
+def topo_layer(fg: folium.FeatureGroup, spec: MapSpec, obj: str, props: dict, **opts) -> None:
+    """Draw the features ``props`` (key -> style props) of the map's TopoJSON object ``obj`` in ``fg``."""
+    PMCall("topoLayer", source_key(spec), obj, props, opts).add_to(fg)
+
+
+def basemap_groups(data: MapData, spec: MapSpec) -> list[folium.FeatureGroup]:
+    """The groups under the plan layers: tiles, orientation, reference, counties (standalone, deck)."""
+    return [tiles_group(spec), orientation_group(data, spec), reference_group(data, spec), counties_group(data, spec)]
+
+
 # ----------------------------------------------------------------------------- the constant base
 
 
@@ -117,20 +127,8 @@ def orientation_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     prov_line = base_color(data.catalog, "province_line")
     provs = {str(a): {"lc": prov_line, "w": 2.2, "d": "10 4 2 4"} for a in provinces(data).adcode}
     nbrs = {str(a): {"lc": "#9a9a9a", "w": 1, "o": 0.9} for a in neighbours(data).adcode}
-    PMCall(
-        "topoLayer",
-        source_key(spec),
-        "neighbours",
-        nbrs,
-        {"style": "outline", "interactive": False, "pane": "pmContext"},
-    ).add_to(fg)
-    PMCall(
-        "topoLayer",
-        source_key(spec),
-        "provinces",
-        provs,
-        {"style": "outline", "interactive": False, "pane": "pmContext"},
-    ).add_to(fg)
+    topo_layer(fg, spec, "neighbours", nbrs, style="outline", interactive=False, pane="pmContext")
+    topo_layer(fg, spec, "provinces", provs, style="outline", interactive=False, pane="pmContext")
     return fg
 
 
@@ -147,7 +145,7 @@ def reference_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     for r in ref.itertuples():
         if r.kind == "mountain_zone":
             props[r.id].pop("tip")
-    PMCall("topoLayer", source_key(spec), "reference", props, {"style": "reference", "interactive": True}).add_to(fg)
+    topo_layer(fg, spec, "reference", props, style="reference", interactive=True)
     PMCall(
         "towns",
         [
@@ -194,12 +192,12 @@ def counties_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
         if spec.mode != "app":
             p["pop"] = popups.county_popup(r.adcode, data, lang, spec.plans)
         props[str(int(r.adcode))] = p
-    PMCall("topoLayer", source_key(spec), "counties", props, {"style": "county", "role": "county"}).add_to(fg)
+    topo_layer(fg, spec, "counties", props, style="county", role="county")
     prefs = {
         str(int(a)): {"lc": base_color(data.catalog, "prefecture_line"), "w": 2.6}
         for a in shown.prefecture_adcode.dropna().unique()
     }
-    PMCall("topoLayer", source_key(spec), "prefectures", prefs, {"style": "outline", "interactive": False}).add_to(fg)
+    topo_layer(fg, spec, "prefectures", prefs, style="outline", interactive=False)
     return fg
 
 
@@ -218,13 +216,7 @@ def selection_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     fg = folium.FeatureGroup(name="selection", control=False)
     if spec.selected_county is not None:
         props = {str(int(spec.selected_county)): {"lc": base_color(data.catalog, "selected_county")}}
-        PMCall(
-            "topoLayer",
-            source_key(spec),
-            "counties",
-            props,
-            {"style": "selected", "interactive": False, "pane": "pmSelected"},
-        ).add_to(fg)
+        topo_layer(fg, spec, "counties", props, style="selected", interactive=False, pane="pmSelected")
     return fg
 
 
@@ -261,7 +253,7 @@ def plan_layer(data: MapData, spec: MapSpec, key: str) -> folium.FeatureGroup:
             dx, dy = fan.get(row["id"], (0, 0))
             points.append({**p, "k": row["id"], "ll": to_map(g.x, g.y, spec), "i": icon, "o": [dx, dy]})
     if props:
-        PMCall("topoLayer", source_key(spec), "items", props, {"style": "item", "role": "item"}).add_to(fg)
+        topo_layer(fg, spec, "items", props, style="item", role="item")
     if points:
         PMCall("markers", points, {"size": 30 if spec.present else 24}).add_to(fg)
     return fg

@@ -26,12 +26,10 @@ from geo_app.web.label_layer import labels_group
 from geo_app.web.layers import (
     badges_group,
     base_map,
-    counties_group,
+    basemap_groups,
     datum,
     layer_keys,
-    orientation_group,
     plan_layer,
-    reference_group,
     source_key,
     tiles_group,
 )
@@ -61,7 +59,7 @@ def add_layers(m: folium.Map, data: MapData, spec: MapSpec) -> list[folium.Featu
         fg.layer_name = html_text(BASEMAPS[basemap].label(spec.lang))
         fg.control, fg.show = True, False
         fg.add_to(m)
-    for group in (orientation_group(data, spec), reference_group(data, spec), counties_group(data, spec)):
+    for group in basemap_groups(data, spec)[1:]:  # the tiles are the choices above
         group.add_to(m)
     plans = spec.plans or tuple(data.catalog.plans)
     keys = [k for k in layer_keys(data) if k.split(":")[0] in plans]
