@@ -531,9 +531,11 @@
     function choose(e) {
       list.innerHTML = "";
       input.value = e.t;
-      map.setView(e.ll, e.z);
       var lyr = PM.byKey[e.k] || PM.byKey["badge:" + e.p];
-      if (lyr) map.once("moveend", function () { PM.openDetails(map, lyr); });
+      var same = map.getCenter().distanceTo(L.latLng(e.ll)) < 1 && map.getZoom() === e.z;
+      if (lyr && !same) map.once("moveend", function () { PM.openDetails(map, lyr); });
+      map.setView(e.ll, e.z);
+      if (lyr && same) PM.openDetails(map, lyr);
     }
     input.addEventListener("input", function () {
       var q = input.value.trim().toLowerCase();
