@@ -269,7 +269,7 @@ def _regions(raw: Any, bad) -> tuple[int, ...]:
     from geo_app.boundaries import region_index
 
     if not isinstance(raw, list) or not raw:
-        bad("regions", "must be a list of adcodes, e.g. [622900]")
+        bad("regions", "must be a list of six-digit adcodes (python -m geo_app regions NAME finds them)")
         return ()
     known = set(region_index().adcode.astype(int))
     codes = []

@@ -370,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
         "category, counties, status and location kind. Offline: rules and the boundary gazetteer. "
         "Every feature is written with review: draft.",
         epilog="""examples:
-  python -m geo_app draft data/plans/linxia_2022.txt --plan-id lx --region 622900 --out layers/lx.yaml
+  python -m geo_app draft data/plans/myplan.txt --plan-id myplan --region <adcodes> --out layers/myplan.yaml
   python -m geo_app draft plan.docx --plan-id dingxi --region 621100 --title-zh 定西市规划 --out layers/dingxi.yaml
 A document that is not a UTF-8 .txt inside data/plans/ is first saved there as data/plans/<ID>.txt
 (or --text-out), because every quote is checked against that text.""",

@@ -6,15 +6,8 @@ LANGS = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"zh": "规划产业布局图", "en": "Plan layout map"},
-    "app_subtitle": {
-        "zh": "临夏州、张掖市“十四五”科技创新规划中的产业与生态布局",
-        "en": "Industry and ecology layouts of the Linxia and Zhangye 14th Five-Year S&T plans",
-    },
     "language": {"zh": "语言 Language", "en": "Language 语言"},
     "region": {"zh": "区域", "en": "Region"},
-    "region_both": {"zh": "临夏州 + 张掖市", "en": "Linxia + Zhangye"},
-    "region_linxia": {"zh": "临夏州", "en": "Linxia"},
-    "region_zhangye": {"zh": "张掖市", "en": "Zhangye"},
     "context": {"zh": "其他区域（仅边界，名称或代码）", "en": "Other regions (boundaries only; name or adcode)"},
     "context_help": {
         "zh": "例如：兰州市, 甘南州, 620000（逗号分隔）",

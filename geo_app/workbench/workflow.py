@@ -68,7 +68,7 @@ def draft_file(plan_file: str | Path, plan_id: str, regions: list[str], out: str
     """Import ``plan_file``, draft its items for ``regions`` and write the catalog to ``out``."""
     started = time.perf_counter()
     if not PLAN_ID.match(plan_id):
-        raise ValueError(f"plan id {plan_id!r}: use lowercase ASCII letters, digits and '-' (e.g. linxia-2022)")
+        raise ValueError(f"plan id {plan_id!r}: use lowercase ASCII letters, digits and '-' (e.g. my-plan-2025)")
     out = check_output_path(out, force)
     doc = read_document(plan_file)
     draft = draft_plan(doc.text, regions, plan_id)
