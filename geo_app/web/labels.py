@@ -80,19 +80,25 @@ def text_box(text: str, font_px: float) -> tuple[float, float]:
 
 
 def wrap(text: str, per_line: int = 10) -> str:
-    """Break a long label into lines of about ``per_line`` wide characters (Latin counts half)."""
-    if sum(2 if _wide(c) else 1 for c in text) <= per_line * 2.4:
+    """Break a long label into balanced lines of about ``per_line`` wide characters (Latin counts
+    half): 高寒阴湿区中药材产业带 -> 高寒阴湿区中 / 药材产业带, never a lone 业带 on the last line."""
+    width = sum(2 if _wide(c) else 1 for c in text)
+    if width <= per_line * 2.4:
         return text
-    lines, line, width = [], "", 0
-    for word in text.split(" ") if " " in text else list(text):
-        w = sum(2 if _wide(c) else 1 for c in word) + (1 if " " in text else 0)
-        if line and width + w > per_line * 2:
-            lines.append(line.rstrip())
-            line, width = "", 0
-        line += word + (" " if " " in text else "")
-        width += w
-    lines.append(line.rstrip())
-    return "\n".join(lines[:3])
+    n = min(3, -(-width // (per_line * 2)))
+    target = width / n
+    spaced = " " in text
+    words = text.split(" ") if spaced else list(text)
+    lines, line, w = [], [], 0.0
+    for word in words:
+        ww = sum(2 if _wide(c) else 1 for c in word) + (1 if spaced else 0)
+        if line and w + ww / 2 > target and len(lines) < n - 1:
+            lines.append(line)
+            line, w = [], 0.0
+        line.append(word)
+        w += ww
+    lines.append(line)
+    return "\n".join((" " if spaced else "").join(ln) for ln in lines)
 
 
 def _px(lon: float, lat: float, z: int) -> tuple[float, float]:
