@@ -28,6 +28,8 @@ def view_js(view: dict, slot: int) -> str:
 
     fg = folium.FeatureGroup(name="view", control=False)
     PMCall("view", view).add_to(fg)
+    if view.get("present"):  # on the projector a click opens its details on the map (no side panel)
+        PMCall("identify", {"title": view.get("identify_title", "")}).add_to(fg)
     return map_component.render_layer(fg, slot=slot)
 
 

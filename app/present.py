@@ -192,7 +192,12 @@ def projected(data: MapData, decks: dict, deck_id: str, idx: int, lang: str, bas
     _bar(decks, deck_id, idx, lang)
     scene = decks[deck_id].scenes[idx]
     spec = scene_spec(data, scene, lang, basemap, tk)
-    view = {"key": f"scene:{deck_id}:{scene.id}", "bounds": scene_frame(data, scene), "present": True}
+    view = {
+        "key": f"scene:{deck_id}:{scene.id}",
+        "bounds": scene_frame(data, scene),
+        "present": True,
+        "identify_title": t("identify_title", lang),
+    }
     with st.container(key="pm_present_map"):
         map_component.show_map(
             cache.base_parts(), [*cache.groups_js(spec, ()), view_js(view, 93)], key="present_map", height=760

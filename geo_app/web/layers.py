@@ -70,6 +70,11 @@ def visible(data: MapData, spec: MapSpec) -> pd.Series:
     return mask
 
 
+def with_popups(spec: MapSpec) -> bool:
+    """Popups in the files and on the projector (in the app a click fills the side panel instead)."""
+    return spec.mode != "app" or spec.present
+
+
 def topo_layer(fg: folium.FeatureGroup, spec: MapSpec, obj: str, props: dict, **opts) -> None:
     """Draw the features ``props`` (key -> style props) of the map's TopoJSON object ``obj`` in ``fg``."""
     PMCall("topoLayer", source_key(spec), obj, props, opts).add_to(fg)
@@ -189,7 +194,7 @@ def counties_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     props = {}
     for r in shown.itertuples():
         p = {"tip": popups.county_tooltip(r.name_zh, lang), "fc": land, "fo": 0.6 if offline else 0.08, "lc": line}
-        if spec.mode != "app":
+        if with_popups(spec):
             p["pop"] = popups.county_popup(r.adcode, data, lang, spec.plans)
         props[str(int(r.adcode))] = p
     topo_layer(fg, spec, "counties", props, style="county", role="county")
@@ -241,7 +246,7 @@ def plan_layer(data: MapData, spec: MapSpec, key: str) -> folium.FeatureGroup:
     for _, row in sub.iterrows():
         st = styles.loc[row["id"]]
         p = {"c": st.color, "l": row["location"], "t": row["shape"], "g": cat, "tip": popups.item_tooltip(row, lang)}
-        if spec.mode != "app":
+        if with_popups(spec):
             p["pop"] = popups.item_popup(row, data, lang, st.color)
         if row["id"] in spec.highlight:
             p["hl"] = 1
@@ -318,7 +323,7 @@ def badges_group(data: MapData, spec: MapSpec) -> folium.FeatureGroup:
     f = data.features[visible(data, spec) & data.features.region_wide]
     for b in items:
         b["tip"] = popups.html_text(t("region_wide_note", spec.lang))
-        if spec.mode != "app":
+        if with_popups(spec):
             b["pop"] = popups.badge_popup(b["plan"], f[f.plan == b["plan"]], data, spec.lang)
         b["ll"] = [b["ll"][0] - 0.09 * b.pop("offset"), b["ll"][1]]
         b.pop("plan")
