@@ -12,4 +12,4 @@ fi
 .venv/bin/python -m pip install -q -r requirements.txt
 # build the caches once (boundaries, plan geometry, map data) so the first page is quick
 .venv/bin/python -m geo_app warm
-exec .venv/bin/python -m streamlit run streamlit_app.py "$@"
+exec .venv/bin/python -m app.serve "$@"
