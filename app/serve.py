@@ -25,8 +25,8 @@ def _warm() -> None:
         import folium  # noqa: F401
         import geopandas  # noqa: F401
 
-        import geo_app.web.label_layer  # noqa: F401
-        import geo_app.web.layers  # noqa: F401
+        import geo_app.web.label_layer
+        import geo_app.web.layers
         import geo_app.web.legend  # noqa: F401
         from geo_app.boundaries import region_index
         from geo_app.mapdata import load_map_data
