@@ -72,11 +72,11 @@ def _prefectures_of_provinces(provinces: tuple[str, ...]) -> gpd.GeoDataFrame:
 
 
 def neighbours(data: MapData) -> gpd.GeoDataFrame:
+    """Other prefectures of the provinces that hold plan regions (for names and outlines)."""
     return _memo(data, "neighbours", _neighbours)
 
 
 def _neighbours(data: MapData) -> gpd.GeoDataFrame:
-    """Other prefectures of the provinces that hold plan regions (for names and outlines)."""
     provinces = tuple(sorted(set(data.counties.province_zh.dropna())))
     cache = CACHE_DIR / "web" / f"neighbours-{hashlib.sha1('|'.join(provinces).encode()).hexdigest()[:10]}.parquet"
     if cache.exists():
@@ -89,11 +89,11 @@ def _neighbours(data: MapData) -> gpd.GeoDataFrame:
 
 
 def provinces(data: MapData) -> gpd.GeoDataFrame:
+    """Outlines of the provinces holding plan regions."""
     return _memo(data, "provinces", _provinces)
 
 
 def _provinces(data: MapData) -> gpd.GeoDataFrame:
-    """Outlines of the provinces holding plan regions."""
     names = sorted(set(data.counties.province_zh.dropna()))
     cache = CACHE_DIR / "web" / f"provinces-{hashlib.sha1('|'.join(names).encode()).hexdigest()[:10]}.parquet"
     if cache.exists():
@@ -118,11 +118,11 @@ def _write_parquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
 
 
 def reference_near(data: MapData) -> gpd.GeoDataFrame:
+    """Mountain zone, rivers and schematic roads clipped near the plan regions (no towns)."""
     return _memo(data, "reference_near", _reference_near)
 
 
 def _reference_near(data: MapData) -> gpd.GeoDataFrame:
-    """Mountain zone, rivers and schematic roads clipped near the plan regions (no towns)."""
     inside = shapely.union_all(data.display_counties.geometry.values)
     near = inside.buffer(0.15)
     ref = data.reference[data.reference["kind"].isin(["mountain_zone", "river", "lake", "reservoir", "road"])]
