@@ -62,6 +62,15 @@ if st.session_state.get("present"):
     sidebar.render(DATA, BASEMAPS, ctx_dropped)
     st.stop()
 
+if st.session_state.get("workbench"):
+    from app import workbench_ui
+
+    try:
+        workbench_ui.render(DATA, lang)
+    finally:  # the sidebar (and the way back to the map) also after an error or a rerun
+        sidebar.render(DATA, BASEMAPS, ctx_dropped)
+    st.stop()
+
 # ----------------------------------------------------------------------------- header, notices, search
 
 st.markdown(

@@ -91,6 +91,11 @@ def load_doc(path: Path | str) -> CatalogDoc:
     return parse(Path(path), text, version)
 
 
+def catalog_files(folder: Path) -> list[Path]:
+    """The plan catalog files of a catalog folder (``styles.yaml`` and hidden files left out)."""
+    return sorted(p for p in Path(folder).glob("*.yaml") if p.name != "styles.yaml" and not p.name.startswith("."))
+
+
 def ordered(feature: dict[str, Any]) -> dict[str, Any]:
     """``feature`` with its keys (and its geometry's keys) in schema order."""
     out = {k: feature[k] for k in KEY_ORDER if k in feature}

@@ -238,6 +238,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Not saved: with this change {path} fails the check (the same as python -m geo_app check). "
         "Problems: {problems}",
     },
+    "wb_invalid_head": {
+        "zh": "未保存：修改后 {path} 无法通过检查（与 python -m geo_app check 相同），问题如下（文件：事项：字段：说明）：",
+        "en": "Not saved: with this change {path} fails the check (the same as python -m geo_app check). "
+        "The problems (file: item: field: message):",
+    },
     "wb_not_confirmed": {
         "zh": "{path} 已写入，但读回的内容与保存的不一致，保存未确认，请重试",
         "en": "{path} was written but does not read back as saved; the save is not confirmed, try again",

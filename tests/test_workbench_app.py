@@ -1,0 +1,138 @@
+"""Streamlit AppTest of the plan workbench page: accept, place a point, save, history, undo, refusal,
+conflict and merge, on a small draft in a temporary catalog folder (GEO_APP_LAYERS)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo_app.paths import ROOT
+from geo_app.workbench import edits, history, review
+from geo_app.workbench.document import load_doc
+from tests.workbench_demo import make_demo_catalog
+
+APP = str(ROOT / "streamlit_app.py")
+GUANGHE = "demo-guang-he-jing-ji-kai-fa-qu"
+DONGXIANG = "demo-dong-xiang-jing-ji-kai-fa-qu"
+
+
+@pytest.fixture()
+def catalog(tmp_path, monkeypatch):
+    path = make_demo_catalog(tmp_path / "layers")
+    monkeypatch.setenv("GEO_APP_LAYERS", str(path.parent))
+    return path
+
+
+def _open(lang: str = "zh") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params["lang"] = lang
+    at.run()
+    at.sidebar.toggle(key="workbench").set_value(True).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _k(at: AppTest, name: str, fid: str) -> str:
+    return f"wb_f::{name}::{fid}::{at.session_state['wb_doc'].version}"
+
+
+def _select(at: AppTest, fid: str) -> None:
+    at.session_state["wb_sel"] = fid
+    at.run()
+
+
+def _texts(elements) -> str:
+    return " ".join(e.value for e in elements)
+
+
+def test_the_page_lists_the_drafts_beside_the_quote(catalog):
+    at = _open()
+    assert any("规划工作台" in m.value for m in at.markdown)
+    assert "0 / 17" in at.get("progress")[0].proto.text
+    marked = [m.value for m in at.markdown if "<mark>" in m.value]
+    assert marked and "<b>临夏经济开发区</b>" in marked[0]
+    assert at.session_state["wb_sel"] == "demo-lin-xia-jing-ji-kai-fa-qu"
+
+
+def test_accept_an_item_records_who_and_moves_on(catalog):
+    at = _open()
+    at.text_input(key="wb_who").input("王工").run()
+    first = at.session_state["wb_sel"]
+    at.button(key=_k(at, "accept", first)).click().run()
+    assert not at.exception and not at.error
+    assert "已保存" in _texts(at.success)
+    assert load_doc(catalog).feature(first)["review"] == "reviewed"
+    (entry,) = history.read(catalog)
+    assert entry.who == "王工" and entry.action == "accept"
+    assert at.session_state["wb_sel"] != first  # the next draft
+
+
+def test_place_a_point_save_see_it_in_the_history_and_undo(catalog):
+    at = _open()
+    _select(at, GUANGHE)
+    at.radio(key=_k(at, "place", GUANGHE)).set_value("point").run()
+    at.session_state[_k(at, "pt", GUANGHE)] = (103.36612, 35.41234)  # what a map click stores
+    at.text_input(key=_k(at, "source", GUANGHE)).input("广河县园区规划图（2023）").run()
+    at.text_input(key=_k(at, "why", GUANGHE)).input("找到了园区位置").run()
+    assert "103.36612" in _texts(at.caption)
+    at.button(key=_k(at, "accept", GUANGHE)).click().run()
+    assert not at.error, _texts(at.error)
+    f = load_doc(catalog).feature(GUANGHE)
+    assert f["location"] == "site" and f["geometry"]["lonlat"] == [103.36612, 35.41234]
+    assert f["review"] == "reviewed" and "广河县园区规划图" in f["location_source_zh"]
+    (entry,) = history.read(catalog)
+    assert entry.why == "找到了园区位置"
+    assert any("找到了园区位置" in m.value for m in at.markdown)  # the history shows it
+    at.button(key=f"wb_undo::{entry.id}").click().run()
+    assert not at.error, _texts(at.error)
+    f = load_doc(catalog).feature(GUANGHE)
+    assert f["location"] == "stand_in" and f["review"] == "draft"
+    assert history.read(catalog)[-1].undo_of == entry.id
+
+
+def test_a_county_the_quote_does_not_name_is_refused_with_the_problem(catalog):
+    at = _open()
+    _select(at, GUANGHE)
+    at.multiselect(key=_k(at, "counties", GUANGHE)).select(622925).run()
+    assert "和政县" in _texts(at.warning)
+    before = catalog.read_bytes()
+    at.button(key=_k(at, "save", GUANGHE)).click().run()
+    errors = _texts(at.error)
+    assert "未保存" in errors and GUANGHE in errors.replace("\\", "") and "counties" in errors
+    assert catalog.read_bytes() == before
+
+
+def test_someone_elses_save_is_merged_or_redone(catalog):
+    at = _open()
+    _select(at, GUANGHE)
+    review.save(catalog, load_doc(catalog), [edits.Accept(DONGXIANG)], who="李工", why="elsewhere")
+    at.text_input(key=_k(at, "name_en", GUANGHE)).input("Guanghe Economic Development Zone").run()
+    assert "已被他人修改" in _texts(at.info)
+    at.button(key=_k(at, "save", GUANGHE)).click().run()
+    assert DONGXIANG in _texts(at.warning).replace("\\", "")  # what changed is listed
+    at.button(key="wb_conflict_merge").click().run()
+    assert not at.error, _texts(at.error)
+    doc = load_doc(catalog)
+    assert doc.feature(GUANGHE)["name_en"] == "Guanghe Economic Development Zone"
+    assert doc.feature(DONGXIANG)["review"] == "reviewed"
+
+
+def test_english_page_and_reject(catalog):
+    at = _open("en")
+    assert any("Plan workbench" in m.value for m in at.markdown)
+    _select(at, DONGXIANG)
+    at.button(key=_k(at, "reject", DONGXIANG)).click().run()
+    assert "Saved" in _texts(at.success)
+    assert DONGXIANG not in load_doc(catalog).ids()
+
+
+def test_add_an_item_from_the_text(catalog):
+    at = _open()
+    at.text_input(key="wb_add_find").input("数字化车间").run()
+    assert not at.exception
+    at.button(key="wb_add_go").click().run()
+    assert not at.error, _texts(at.error)
+    new = at.session_state["wb_sel"]
+    doc = load_doc(catalog)
+    assert new in doc.ids() and doc.feature(new)["name_zh"] == "数字化车间"
+    assert history.read(catalog)[-1].action == "add"
