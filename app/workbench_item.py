@@ -59,14 +59,19 @@ def _table(d: CatalogDoc, rows: list[dict], sel: str | None, ctx: PlanContext, l
     """The items as a table; choosing a row selects the item."""
     df = pd.DataFrame({
         " ": ["▶" if f.get("id") == sel else "" for f in rows],
-        t("wb_col_review", lang): [t("wb_reviewed" if _reviewed(f) else "wb_draft", lang) for f in rows],
         t("wb_col_name", lang): [pick(f.get("name_zh"), f.get("name_en"), lang) for f in rows],
         t("category", lang): [ctx.category_label(f.get("category"), lang) for f in rows],
         t("wb_col_place", lang): [ctx.location_label(f.get("location"), lang) for f in rows],
     })  # fmt: skip
+    if st.session_state.wb_filter == "all":
+        df.insert(1, t("wb_col_review", lang), [t("wb_reviewed" if _reviewed(f) else "wb_draft", lang) for f in rows])
     key = f"wb_table::{d.version}::{st.session_state.wb_filter}::{','.join(st.session_state.get('wb_cats', []))}"
+    widths = {
+        " ": st.column_config.TextColumn(width=28),
+        t("wb_col_name", lang): st.column_config.TextColumn(width=170),
+    }
     event = st.dataframe(df, hide_index=True, on_select="rerun", selection_mode="single-row", key=key,
-                         height=min(38 + 35 * len(rows), 245), width="stretch")  # fmt: skip
+                         height=min(38 + 35 * len(rows), 245), width="stretch", column_config=widths)  # fmt: skip
     picked = tuple(event.selection.rows) if event and event.selection else ()
     if picked and st.session_state.get("wb_table_seen") != (key, picked):
         st.session_state.wb_table_seen = (key, picked)
@@ -80,7 +85,7 @@ def item_list(d: CatalogDoc, ctx: PlanContext, lang: str) -> str | None:
     done = sum(_reviewed(f) for f in feats)
     st.progress(done / max(len(feats), 1), text=t("wb_progress", lang).format(done=done, total=len(feats)))
     S.init("wb_filter", "draft")
-    c1, c2 = st.columns([1.1, 1])
+    c1, c2 = st.columns([1.5, 1])
     c1.radio(t("wb_filter", lang), FILTERS, key="wb_filter", horizontal=True, label_visibility="collapsed",
              format_func=lambda v: t(f"wb_filter_{v}", lang))  # fmt: skip
     cats = sorted({str(f.get("category")) for f in feats})
@@ -133,8 +138,9 @@ def _details(f: dict, fid: str, ctx: PlanContext, lang: str) -> list[Any]:
     unnamed = [ctx.unit_name(c) for c in st.session_state[k("counties")] if not ctx.units.named(c, f.get("quote", ""))]
     if unnamed:
         st.warning(t("wb_not_named", lang).format(names="、".join(unnamed)))
-    c1.text_area(t("wb_note_zh", lang), key=k("note_zh"), height=68)
-    c2.text_area(t("wb_note_en", lang), key=k("note_en"), height=68)
+    n1, n2 = st.columns(2)
+    n1.text_area(t("wb_note_zh", lang), key=k("note_zh"), height=68)
+    n2.text_area(t("wb_note_en", lang), key=k("note_en"), height=68)
     return _field_edits(f, fid)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from app import data as cache
-from app import map_component
+from app import map_component, state
 from app import workbench_state as S
 from app.map_ui import view_js
 from app.workbench_item import Pending
@@ -29,7 +29,7 @@ from geo_app.workbench.document import CatalogDoc
 
 MAP_KEY = "wb_map"
 ITEM_SLOT, EDIT_SLOT, VIEW_SLOT = 95, 96, 97
-MAP_CSS = "<style>.st-key-wb_mapbox iframe { height: 560px !important; }</style>"
+MAP_CSS = "<style>.st-key-wb_mapbox iframe { height: calc(100vh - 330px) !important; min-height: 380px; }</style>"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -87,7 +87,7 @@ def _on_map() -> None:
 def _view(ctx: PlanContext, shape, plan_regions: tuple[int, ...], key: str) -> dict:
     """Fit the item (a point: zoom 11 around it), else the plan region."""
     if shape is not None and shape.geom_type == "Point":
-        return {"key": key, "center": [round(shape.y, 5), round(shape.x, 5)], "zoom": 11}
+        return {"key": key, "center": [round(shape.y, 5), round(shape.x, 5)], "zoom": 10}
     if shape is not None:
         x0, y0, x1, y1 = shape.bounds
         return {"key": key, "bounds": [[y0 - 0.05, x0 - 0.05], [y1 + 0.05, x1 + 0.05]]}
@@ -109,7 +109,9 @@ def show(d: CatalogDoc, fid: str | None, pending: Pending | None, ctx: PlanConte
     ss = st.session_state
     plan = d.plan_id
     known = plan in ctx.data.catalog.plans
-    spec = MapSpec(lang=lang, basemap=ss.get("basemap", "offline"), plans=(plan,), highlight=(fid,) if fid else ())
+    visible = frozenset(state.visible_layers(ctx.data)) if known else None  # the sidebar's layer ticks
+    spec = MapSpec(lang=lang, basemap=ss.get("basemap", "offline"), plans=(plan,), visible_layers=visible,
+                   highlight=(fid,) if fid else ())  # fmt: skip
     place = ss.get(S.key("place", fid), "keep") if fid else "keep"
     feature = pending.feature if pending else {}
     shape = preview.preview(feature, ctx.data, ctx.counties).geometry if feature else None
@@ -121,7 +123,7 @@ def show(d: CatalogDoc, fid: str | None, pending: Pending | None, ctx: PlanConte
     regions = tuple(ctx.data.catalog.plans[plan].regions) if known else ()
     view = view_js(_view(ctx, shape, regions, f"wb:{plan}:{fid}"), VIEW_SLOT)
     hint = {"point": "wb_map_point", "draw": "wb_map_draw"}.get(place, "wb_map_counties")
-    st.caption(f"🖱 {t(hint, lang)}")
+    st.caption(t(hint, lang))
     if fid:
         ss.wb_map_ctx = {"place": S.key("place", fid), "pt": S.key("pt", fid), "shape": S.key("shape", fid),
                          "counties": S.key("counties", fid), "counties_all": ctx.counties, "spec": spec,

@@ -67,37 +67,36 @@ def _draft(upload, plan_id: str, regions: list[boundaries.Region], lang: str) ->
     return res.out
 
 
-def new_plan_form(lang: str, expanded: bool) -> None:
+def new_plan_form(lang: str) -> None:
     """Upload a plan document, name it and its region, and draft its catalog."""
-    with st.expander(t("wb_new_title", lang), expanded=expanded):
-        upload = st.file_uploader(t("wb_new_file", lang), type=[s[1:] for s in SUFFIXES], key="wb_new_file")
-        c1, c2 = st.columns(2)
-        plan_id = c1.text_input(t("wb_new_id", lang), key="wb_new_id", max_chars=40).strip()
-        query = c2.text_input(t("wb_new_regions", lang), key="wb_new_regions",
-                              placeholder=t("wb_new_regions_placeholder", lang))  # fmt: skip
-        regions = _regions(query, lang) if query.strip() else []
-        if regions:
-            names = "、".join(f"{r.name_zh}（{r.adcode}）" for r in regions)
-            st.caption(t("wb_new_resolved", lang).format(names=names))
-        if not st.button(t("wb_new_button", lang), key="wb_new_go", type="primary"):
-            return
-        if upload is None or not plan_id or not regions:
-            st.error(t("wb_new_missing", lang))
-            return
-        with st.spinner(t("wb_new_button", lang) + "…"):
-            out = _draft(upload, plan_id, regions, lang)
-        if out is not None:
-            st.session_state.wb_plan = out.name
-            st.session_state.pop("wb_doc", None)
-            st.session_state.wb_sel = None
-            st.rerun()
+    st.markdown(f"**{plain_markdown(t('wb_new_title', lang))}**")
+    upload = st.file_uploader(t("wb_new_file", lang), type=[s[1:] for s in SUFFIXES], key="wb_new_file")
+    c1, c2 = st.columns(2)
+    plan_id = c1.text_input(t("wb_new_id", lang), key="wb_new_id", max_chars=40).strip()
+    query = c2.text_input(t("wb_new_regions", lang), key="wb_new_regions",
+                          placeholder=t("wb_new_regions_placeholder", lang))  # fmt: skip
+    regions = _regions(query, lang) if query.strip() else []
+    if regions:
+        st.caption(t("wb_new_resolved", lang).format(names="、".join(f"{r.name_zh}（{r.adcode}）" for r in regions)))
+    if not st.button(t("wb_new_button", lang), key="wb_new_go", type="primary"):
+        return
+    if upload is None or not plan_id or not regions:
+        st.error(t("wb_new_missing", lang))
+        return
+    with st.spinner(t("wb_new_button", lang) + "…"):
+        out = _draft(upload, plan_id, regions, lang)
+    if out is not None:
+        st.session_state.wb_plan = out.name
+        st.session_state.pop("wb_doc", None)
+        st.session_state.wb_sel = None
+        st.rerun()
 
 
 # ----------------------------------------------------------------------------- an item the draft missed
 
 
 def _snippet(text: str, span: tuple[int, int]) -> str:
-    a = plantext.around(text, span, chars=18)
+    a = plantext.around(text, span, before=18, after=18)
     return tidy_whitespace(f"{a.before}【{a.quote}】{a.after}")
 
 

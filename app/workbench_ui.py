@@ -27,8 +27,10 @@ from geo_app.workbench import plantext, preview
 from geo_app.workbench.document import CatalogDoc, catalog_files, load_doc
 
 CSS = """<style>
-.wb-text { white-space: pre-wrap; background: #fbfaf7; border: 1px solid #ddd; border-radius: 6px; color: #1a1a1a;
-  padding: 8px 12px; font-size: 15px; line-height: 1.75; max-height: 200px; overflow-y: auto; }
+.wb-title { font-size: 1.35rem; font-weight: 700; line-height: 2.4rem; }
+.st-key-wb_left { max-height: calc(100vh - 150px); overflow-y: auto; overflow-x: hidden; padding-right: 8px; }
+.wb-text { background: #fbfaf7; border: 1px solid #ddd; border-radius: 6px; color: #1a1a1a;
+  padding: 6px 12px; font-size: 15px; line-height: 1.7; max-height: 150px; overflow-y: auto; }
 .wb-text mark { background: #ffe08a; padding: 1px 0; }
 .wb-text mark b { color: #a0003c; }
 .wb-hist { font-size: 0.85rem; line-height: 1.45; }
@@ -137,37 +139,52 @@ def quote_box(f: dict, ctx: PlanContext, lang: str) -> None:
         return
     a = plantext.around(ctx.text, span)
     name = str(f.get("name_zh") or "")
-    marked = html_text(a.quote)
-    if name and name in a.quote:
-        marked = f"<b>{html_text(name)}</b>".join(html_text(p) for p in a.quote.split(name))
-    st.markdown(f"<div class='wb-text'>{html_text(a.before)}<mark>{marked}</mark>{html_text(a.after)}</div>",
-                unsafe_allow_html=True)  # fmt: skip
+    quote = plantext.plain(a.quote)
+    marked = _html(quote)
+    if name and name in quote:
+        marked = f"<b>{html_text(name)}</b>".join(_html(p) for p in quote.split(name))
+    body = f"{_html(plantext.plain(a.before))}<mark>{marked}</mark>{_html(plantext.plain(a.after))}"
+    st.markdown(f"<div class='wb-text'>{body}</div>", unsafe_allow_html=True)
+
+
+def _html(text: str) -> str:
+    """Escaped text with its line breaks kept (one line of HTML: Markdown never sees a blank line)."""
+    return html_text(text).replace("\n", "<br>")
+
+
+def _top(lang: str) -> Path | None:
+    """Title, the plan, the reviewer's name and a new plan; returns the chosen plan file."""
+    files = catalog_files(paths.layers_dir())
+    c0, c1, c2, c3 = st.columns([1.1, 2.4, 1.5, 0.9], vertical_alignment="bottom")
+    c0.markdown(f"<div class='wb-title'>{html_text(t('wb_title', lang))}</div>", unsafe_allow_html=True)
+    with c1:
+        path = _choose_plan(files, lang) if files else None
+    with c2:
+        _who(lang)
+    if files:
+        with c3.popover(t("wb_new_plan", lang), width="stretch"):
+            workbench_tools.new_plan_form(lang)
+    st.caption(t("wb_intro", lang))
+    S.show_flash()
+    if not files:
+        st.info(t("wb_no_plans", lang))
+        with st.container(border=True):
+            workbench_tools.new_plan_form(lang)
+    return path
 
 
 def render(data: MapData, lang: str) -> None:
     """The whole page (see the module doc)."""
     st.markdown(CSS, unsafe_allow_html=True)
-    st.markdown(f"### {plain_markdown(t('wb_title', lang))}")
-    st.caption(t("wb_intro", lang))
-    S.show_flash()
-    files = catalog_files(paths.layers_dir())
-    c1, c2 = st.columns([2, 1])
-    with c1:
-        path = _choose_plan(files, lang) if files else None
-    with c2:
-        _who(lang)
-    workbench_tools.new_plan_form(lang, expanded=not files)
-    if path is None:
-        st.info(t("wb_no_plans", lang))
-        return
-    d = _current(path, lang)
+    path = _top(lang)
+    d = _current(path, lang) if path else None
     if d is None:
         return
     ctx = _context(d, data)
     _conflict_box(d, lang)
     _changed_on_disk(d, lang)
     left, right = st.columns([1, 1.15], gap="medium")
-    with left:
+    with left, st.container(key="wb_left"):
         fid = workbench_item.item_list(d, ctx, lang)
         pending = workbench_item.item_panel(d, fid, ctx, lang) if fid else None
         workbench_tools.add_item_form(d, ctx, lang)

@@ -161,7 +161,7 @@ def test_quote_location_and_context():
     text = "一、总则\n推进临夏经济开\n发区建设，探索建设数字经济产业园。\n二、其他"
     span = plantext.quote_span(text, "临夏经济开发区")
     assert span and text[span[0] : span[1]] == "临夏经济开\n发区"
-    ctx = plantext.around(text, span, chars=4)
+    ctx = plantext.around(text, span, before=4, after=4)
     assert ctx.quote == "临夏经济开\n发区" and ctx.after.endswith("…")
     sentence = plantext.sentence_at(text, *plantext.find_phrase(text, "数字经济")[0])
     assert sentence == (text.index("发区"), text.index("\n二"))

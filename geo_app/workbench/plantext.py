@@ -10,6 +10,7 @@ rules the draft uses (name, category, counties, status, location).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -71,14 +72,23 @@ class Around:
     after: str
 
 
-def around(text: str, span: tuple[int, int], chars: int = 180) -> Around:
-    """``chars`` characters either side of ``span``, cut at line starts/ends where near."""
+def around(text: str, span: tuple[int, int], before: int = 70, after: int = 150) -> Around:
+    """Up to ``before``/``after`` characters either side of ``span``, from the start of the quote's
+    paragraph when that is near (a reader sees the sentence, not the previous chapter)."""
     a, b = span
-    lo = max(0, a - chars)
+    lo = max(0, a - before)
     nl = text.rfind("\n", lo, a)
-    lo = nl + 1 if nl >= 0 and a - nl > 30 else lo  # the paragraph start, unless the quote opens it
-    hi = min(len(text), b + chars)
+    lo = nl + 1 if nl >= 0 and a - nl > 12 else lo
+    hi = min(len(text), b + after)
+    nl = text.find("\n\n", b, hi)
+    hi = nl if nl >= 0 else hi
     return Around(("…" if lo > 0 else "") + text[lo:a], text[a:b], text[b:hi] + ("…" if hi < len(text) else ""))
+
+
+def plain(text: str) -> str:
+    """Plan text for reading: markdown marks (``**``, ``#`` headings) dropped, blank lines folded."""
+    text = re.sub(r"\*\*|^#+\s*", "", text, flags=re.M)
+    return re.sub(r"\n\s*\n+", "\n", text)
 
 
 @lru_cache(maxsize=4)

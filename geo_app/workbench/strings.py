@@ -163,8 +163,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "wb_remove_tip": {"zh": "点击要删除的轮廓", "en": "Click the shape to delete"},
     # adding and drafting
     "wb_add_title": {
-        "zh": "➕ 添加草稿遗漏的事项（从原文选取）",
-        "en": "➕ Add an item the draft missed (from the text)",
+        "zh": "添加草稿遗漏的事项（从原文选取）",
+        "en": "Add an item the draft missed (from the text)",
     },
     "wb_add_find": {"zh": "输入原文中的几个字", "en": "Type a few characters of the plan text"},
     "wb_add_matches": {"zh": "选择出处", "en": "Choose the passage"},
@@ -178,9 +178,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "wb_add_why": {"zh": "从原文补充：{name}", "en": "added from the plan text: {name}"},
     "wb_new_title": {
-        "zh": "📄 新规划：上传规划文件，自动生成草稿",
-        "en": "📄 New plan: upload a plan document to draft it",
+        "zh": "新规划：上传规划文件，自动生成草稿",
+        "en": "New plan: upload a plan document to draft it",
     },
+    "wb_new_plan": {"zh": "＋ 新规划", "en": "+ New plan"},
     "wb_new_file": {"zh": "规划文件（.txt / .docx / .pdf）", "en": "Plan document (.txt / .docx / .pdf)"},
     "wb_new_id": {"zh": "规划代码（小写英文字母、数字、连字符）", "en": "Plan id (lowercase letters, digits, '-')"},
     "wb_new_regions": {
@@ -239,7 +240,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "Problems: {problems}",
     },
     "wb_invalid_head": {
-        "zh": "未保存：修改后 {path} 无法通过检查（与 python -m geo_app check 相同），问题如下（文件：事项：字段：说明）：",
+        "zh": "未保存：修改后 {path} 无法通过检查（与 python -m geo_app check 相同），"
+        "问题如下（文件：事项：字段：说明）：",
         "en": "Not saved: with this change {path} fails the check (the same as python -m geo_app check). "
         "The problems (file: item: field: message):",
     },
