@@ -18,7 +18,7 @@ from geo_app.workbench import edits
 from geo_app.workbench.document import CatalogDoc
 
 FILTERS = ("draft", "reviewed", "all")
-STATUSES = (None, "existing", "to_build", "to_upgrade")
+STATUSES = ("", "existing", "to_build", "to_upgrade")  # "": not stated (None would read as no choice)
 PLACES = ("keep", "point", "town", "draw", "zone", "named_area", "region_wide")
 
 
@@ -65,7 +65,7 @@ def _table(d: CatalogDoc, rows: list[dict], sel: str | None, ctx: PlanContext, l
     })  # fmt: skip
     if st.session_state.wb_filter == "all":
         df.insert(1, t("wb_col_review", lang), [t("wb_reviewed" if _reviewed(f) else "wb_draft", lang) for f in rows])
-    key = f"wb_table::{d.version}::{st.session_state.wb_filter}::{','.join(st.session_state.get('wb_cats', []))}"
+    key = f"wb_table::{d.version}::{st.session_state.wb_filter}::{','.join(st.session_state.wb_cats)}::{lang}"
     widths = {
         " ": st.column_config.TextColumn(width=28),
         t("wb_col_name", lang): st.column_config.TextColumn(width=170),
@@ -79,19 +79,30 @@ def _table(d: CatalogDoc, rows: list[dict], sel: str | None, ctx: PlanContext, l
         st.rerun()
 
 
+def _kept(widget, name: str, default: Any, lang: str, *args: Any, **kwargs: Any) -> None:
+    """A widget whose value lives in ``st.session_state[name]`` across language switches (the widget
+    key carries the language, since Streamlit keeps a keyed widget's first labels)."""
+    wkey = f"{name}::{lang}"
+    st.session_state.setdefault(name, default)
+    st.session_state[wkey] = st.session_state[name]
+    widget(*args, key=wkey, on_change=lambda: st.session_state.update({name: st.session_state[wkey]}), **kwargs)
+
+
 def item_list(d: CatalogDoc, ctx: PlanContext, lang: str) -> str | None:
     """Progress, filters, the table and previous/next; returns the selected item's id."""
     feats = list(d.features)
     done = sum(_reviewed(f) for f in feats)
     st.progress(done / max(len(feats), 1), text=t("wb_progress", lang).format(done=done, total=len(feats)))
-    S.init("wb_filter", "draft")
     c1, c2 = st.columns([1.5, 1])
-    c1.radio(t("wb_filter", lang), FILTERS, key="wb_filter", horizontal=True, label_visibility="collapsed",
-             format_func=lambda v: t(f"wb_filter_{v}", lang))  # fmt: skip
+    with c1:
+        _kept(st.radio, "wb_filter", "draft", lang, t("wb_filter", lang), FILTERS, horizontal=True,
+              label_visibility="collapsed", format_func=lambda v: t(f"wb_filter_{v}", lang))  # fmt: skip
     cats = sorted({str(f.get("category")) for f in feats})
-    c2.multiselect(t("wb_filter_category", lang), cats, key="wb_cats", placeholder=t("wb_all_categories", lang),
-                   format_func=lambda c: ctx.category_label(c, lang), label_visibility="collapsed")  # fmt: skip
-    rows = [f for f in feats if _match(f, st.session_state.wb_filter, st.session_state.get("wb_cats", []))]
+    with c2:
+        _kept(st.multiselect, "wb_cats", [], lang, t("wb_filter_category", lang), cats,
+              placeholder=t("wb_all_categories", lang), format_func=lambda c: ctx.category_label(c, lang),
+              label_visibility="collapsed")  # fmt: skip
+    rows = [f for f in feats if _match(f, st.session_state.wb_filter, st.session_state.wb_cats)]
     sel = st.session_state.get("wb_sel")
     if sel not in d.ids():
         sel = rows[0]["id"] if rows else (feats[0]["id"] if feats else None)
@@ -116,7 +127,7 @@ def item_list(d: CatalogDoc, ctx: PlanContext, lang: str) -> str | None:
 
 def _value(f: dict, name: str) -> Any:
     v = f.get(name)
-    return "" if v is None and name not in ("status",) else v
+    return "" if v is None else v
 
 
 def _details(f: dict, fid: str, ctx: PlanContext, lang: str) -> list[Any]:
@@ -131,7 +142,7 @@ def _details(f: dict, fid: str, ctx: PlanContext, lang: str) -> list[Any]:
     cats = list(dict.fromkeys([*ctx.categories, str(f.get("category"))]))
     c1.selectbox(t("category", lang), cats, key=k("category"), format_func=lambda c: ctx.category_label(c, lang))
     c2.selectbox(t("wb_status", lang), STATUSES, key=k("status"),
-                 format_func=lambda s: t(f"status_{s}", lang) if s else t("wb_status_none", lang))  # fmt: skip
+                 format_func=lambda v: t(f"status_{v}", lang) if v else t("wb_status_none", lang))  # fmt: skip
     options = list(dict.fromkeys([*ctx.units.counties, *ctx.units.prefectures, *st.session_state[k("counties")]]))
     st.multiselect(t("wb_counties", lang), options, key=k("counties"), help=t("wb_counties_help", lang),
                    format_func=lambda c: ctx.unit_name(c), placeholder="—")  # fmt: skip

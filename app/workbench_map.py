@@ -23,7 +23,7 @@ from geo_app.catalog_rules import plan_units
 from geo_app.i18n import pick, t
 from geo_app.web import assets, frames, groups, layers, topo
 from geo_app.web.spec import MapSpec
-from geo_app.web.workbench_map import editable_group, from_display, item_group, workbench_base
+from geo_app.web.workbench_map import editable_group, editable_shape, from_display, item_group, workbench_base
 from geo_app.workbench import preview
 from geo_app.workbench.document import CatalogDoc
 
@@ -116,21 +116,21 @@ def show(d: CatalogDoc, fid: str | None, pending: Pending | None, ctx: PlanConte
     feature = pending.feature if pending else {}
     shape = preview.preview(feature, ctx.data, ctx.counties).geometry if feature else None
     name = pick(feature.get("name_zh"), feature.get("name_en"), lang) if feature else ""
-    drawn_here = place == "draw" and shape is not None and shape.geom_type in ("Polygon", "LineString")
     counties = [int(c) for c in feature.get("counties") or [] if str(c).isdigit()]
-    item_js = map_component.render_layer(item_group(None if drawn_here else shape, counties, name, spec), ITEM_SLOT)
+    shown = None if place == "draw" and editable_shape(shape) is not None else shape  # drawn by the edit tool
+    item_js = map_component.render_layer(item_group(shown, counties, name, spec), ITEM_SLOT)
     edit_js = map_component.render_layer(editable_group(shape if place == "draw" else None, spec), EDIT_SLOT)
     regions = tuple(ctx.data.catalog.plans[plan].regions) if known else ()
     view = view_js(_view(ctx, shape, regions, f"wb:{plan}:{fid}"), VIEW_SLOT)
     hint = {"point": "wb_map_point", "draw": "wb_map_draw"}.get(place, "wb_map_counties")
     st.caption(t(hint, lang))
     if fid:
-        ss.wb_map_ctx = {"place": S.key("place", fid), "pt": S.key("pt", fid), "shape": S.key("shape", fid),
+        ss.wb_map_ctx = {"place": S.key("place", fid), "pt": S.slot("pt", fid), "shape": S.slot("shape", fid),
                          "counties": S.key("counties", fid), "counties_all": ctx.counties, "spec": spec,
                          "regions": tuple(int(r) for r in d.header.get("regions") or [] if str(r).isdigit()),
                          "quote": str(feature.get("quote") or "")}  # fmt: skip
     st.markdown(MAP_CSS, unsafe_allow_html=True)
-    returned = ["all_drawings"] if place == "draw" else ["last_clicked"]
+    returned = ["last_clicked", "all_drawings"]  # fixed when the map mounts: the callback reads the one in use
     with st.container(key="wb_mapbox"):
         map_component.show_map(_base(cache.data_version(), lang), [*_groups(spec, known), item_js, edit_js, view],
                                key=MAP_KEY, height=560, returned_objects=returned, on_change=_on_map)  # fmt: skip

@@ -58,7 +58,7 @@ def _source(fid: str, lang: str, required: bool = True) -> str:
 
 def _point(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place | None, list[str]]:
     st.info(t("wb_point_help", lang))
-    pt = st.session_state.get(S.key("pt", fid))
+    pt = st.session_state.get(S.slot("pt", fid))
     if pt:
         st.caption(t("wb_point_at", lang).format(lon=f"{pt[0]:.5f}", lat=f"{pt[1]:.5f}"))
     S.init(S.key("pt_kind", fid), "site" if f.get("location") == "stand_in" else "stand_in")
@@ -91,7 +91,7 @@ def _town(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place |
 
 def _draw(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place | None, list[str]]:
     st.info(t("wb_draw_help", lang))
-    shape: dict[str, Any] | None = st.session_state.get(S.key("shape", fid))
+    shape: dict[str, Any] | None = st.session_state.get(S.slot("shape", fid))
     if shape:
         kind = "line" if shape["type"] == "LineString" else "polygon"
         n = len(shape["coordinates"] if kind == "line" else shape["coordinates"][0])

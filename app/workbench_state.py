@@ -87,10 +87,16 @@ def load(path: Path, lang: str) -> CatalogDoc | None:
     return st.session_state.wb_doc
 
 
-def key(name: str, fid: str) -> str:
-    """The widget key of ``name`` for item ``fid`` at the current file version."""
+def slot(name: str, fid: str) -> str:
+    """The session key of a value kept for item ``fid`` at the current file version (a clicked point)."""
     d = doc()
     return f"wb_f::{name}::{fid}::{d.version if d else ''}"
+
+
+def key(name: str, fid: str) -> str:
+    """The widget key of ``name`` for item ``fid``: per file version and language (Streamlit keeps a
+    keyed widget's first labels, so a language switch gets new widgets, filled from the file)."""
+    return f"{slot(name, fid)}::{st.session_state.get('lang', 'zh')}"
 
 
 def init(name: str, value: Any) -> None:
@@ -138,12 +144,17 @@ def commit(base: CatalogDoc, edits: list[Edit], action: str, why: str, lang: str
         return False
     st.session_state.wb_doc = saved.doc
     st.session_state.pop("wb_conflict", None)
+    _confirm(saved, lang)
+    return True
+
+
+def _confirm(saved: review.Saved, lang: str) -> None:
+    """The confirmation, queued only after the file was written and read back."""
     if saved.entry is None:
         flash("info", t("wb_nothing", lang))
-    else:
-        n = len(saved.entry.ids)
-        flash("success", t("wb_saved", lang).format(file=base.path.name, n=n, version=saved.version[:8]))
-    return True
+        return
+    name = plain_markdown(saved.doc.path.name)
+    flash("success", t("wb_saved", lang).format(file=name, n=len(saved.entry.ids), version=saved.version[:8]))
 
 
 def undo(entry_id: str, when: str, lang: str) -> None:
@@ -157,6 +168,5 @@ def undo(entry_id: str, when: str, lang: str) -> None:
         error(exc, lang)
         return
     st.session_state.wb_doc = saved.doc
-    flash("success", t("wb_saved", lang).format(file=d.path.name, n=len(saved.entry.ids) if saved.entry else 0,
-                                                version=saved.version[:8]))  # fmt: skip
+    _confirm(saved, lang)
     st.rerun()

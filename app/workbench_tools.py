@@ -120,8 +120,12 @@ def add_item_form(d: CatalogDoc, ctx: PlanContext, lang: str) -> None:
         if not hits:
             st.caption(t("wb_add_none", lang))
             return
-        i = st.radio(t("wb_add_matches", lang), range(len(hits)), key=f"wb_add_pick::{phrase}",
-                     format_func=lambda n: _snippet(ctx.text, hits[n]))  # fmt: skip
+        i = st.radio(
+            t("wb_add_matches", lang),
+            range(len(hits)),
+            key=f"wb_add_pick::{phrase}",
+            format_func=lambda n: plain_markdown(_snippet(ctx.text, hits[n])),
+        )  # radio labels are Markdown
         a, b = plantext.sentence_at(ctx.text, *hits[i])
         quote = st.text_area(t("wb_add_quote", lang), value=tidy_whitespace(ctx.text[a:b]), height=90,
                              key=f"wb_add_quote::{phrase}::{i}")  # fmt: skip

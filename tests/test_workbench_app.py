@@ -33,7 +33,9 @@ def _open(lang: str = "zh") -> AppTest:
 
 
 def _k(at: AppTest, name: str, fid: str) -> str:
-    return f"wb_f::{name}::{fid}::{at.session_state['wb_doc'].version}"
+    """A widget key of the item form (per file version and language); "pt" is the clicked point."""
+    slot = f"wb_f::{name}::{fid}::{at.session_state['wb_doc'].version}"
+    return slot if name == "pt" else f"{slot}::{at.session_state['lang']}"
 
 
 def _select(at: AppTest, fid: str) -> None:
@@ -136,3 +138,14 @@ def test_add_an_item_from_the_text(catalog):
     doc = load_doc(catalog)
     assert new in doc.ids() and doc.feature(new)["name_zh"] == "数字化车间"
     assert history.read(catalog)[-1].action == "add"
+
+
+def test_switching_language_keeps_the_filter_and_relabels_the_form(catalog):
+    at = _open()
+    at.radio(key="wb_filter::zh").set_value("all").run()
+    at.sidebar.radio[0].set_value("en").run()
+    assert not at.exception
+    assert at.radio(key="wb_filter::en").value == "all"
+    fid = at.session_state["wb_sel"]
+    assert "Development zone / industrial park" in at.selectbox(key=_k(at, "category", fid)).options
+    assert at.selectbox(key=_k(at, "status", fid)).value == "to_build"

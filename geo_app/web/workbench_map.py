@@ -24,7 +24,7 @@ from folium.plugins import Draw
 from folium.template import Template
 
 from geo_app.datum import gcj02_to_wgs84, geoms_wgs84_to_gcj02
-from geo_app.escaping import json_for_script
+from geo_app.escaping import html_text, json_for_script
 from geo_app.i18n import t
 from geo_app.mapdata import MapData
 from geo_app.web import layers
@@ -32,6 +32,7 @@ from geo_app.web.elements import PMCall
 from geo_app.web.spec import MapSpec
 
 ITEM_COLOR = "#d81b60"
+MAX_VERTICES = 120
 DRAW_OPTIONS = {"polyline": {"shapeOptions": {"color": ITEM_COLOR, "weight": 4}},
                 "polygon": {"allowIntersection": False, "shapeOptions": {"color": ITEM_COLOR, "weight": 3}},
                 "rectangle": False, "circle": False, "marker": False, "circlemarker": False}  # fmt: skip
@@ -101,6 +102,22 @@ class EditableShape(MacroElement):
         self.style_js = json_for_script(self.style)
 
 
+class Tip(MacroElement):
+    """A tooltip bound with JSON-escaped, HTML-escaped text (folium's Tooltip puts the text into a JS
+    template literal unescaped)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+{{ this._parent.get_name() }}.bindTooltip({{ this.text_js }}, {"className": "pm-tip", "sticky": true});
+{% endmacro %}"""
+    )
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._name = "Tip"
+        self.text_js = json_for_script(html_text(text))
+
+
 def workbench_base(data: MapData, sources: dict[str, str | dict], lang: str) -> folium.Map:
     """The app's base map with the drawing toolbar (polygons and lines) in ``lang``."""
     m = layers.base_map(data, MapSpec(mode="app"), sources)
@@ -135,20 +152,38 @@ def item_group(shape: shapely.Geometry | None, counties: list[int], label: str, 
         return fg
     shown = to_display(shape, spec)
     if shown.geom_type == "Point":
-        folium.CircleMarker([shown.y, shown.x], radius=9, color=ITEM_COLOR, weight=3, fill=True, fill_opacity=0.35,
-                            tooltip=label, interactive=False).add_to(fg)  # fmt: skip
+        mark = folium.CircleMarker([shown.y, shown.x], radius=9, color=ITEM_COLOR, weight=3, fill=True,
+                                   fill_opacity=0.35)  # fmt: skip
     else:
         style = {"color": ITEM_COLOR, "weight": 3, "fillOpacity": 0.12, "dashArray": "6 4"}
-        folium.GeoJson(shapely.geometry.mapping(shown), style_function=lambda _f, s=style: s, tooltip=label,
-                       interactive=False).add_to(fg)  # fmt: skip
+        mark = folium.GeoJson(shapely.geometry.mapping(shown), style_function=lambda _f, s=style: s)
+    Tip(label).add_to(mark)
+    mark.add_to(fg)
     return fg
 
 
+def editable_shape(shape: shapely.Geometry | None, max_vertices: int = MAX_VERTICES) -> shapely.Geometry | None:
+    """What the edit tool starts from: the item's outline or line; for a zone or a union of counties
+    its largest part's outer ring, simplified to at most ``max_vertices`` (a handful of vertices a
+    reviewer can drag, not a county boundary's thousands). None for points and region-wide items."""
+    if shape is None or shape.is_empty:
+        return None
+    parts = list(getattr(shape, "geoms", [shape]))
+    if shape.geom_type in ("Polygon", "MultiPolygon"):
+        base: shapely.Geometry = shapely.Polygon(max(parts, key=lambda g: g.area).exterior)
+    elif shape.geom_type in ("LineString", "MultiLineString"):
+        base = max(parts, key=lambda g: g.length)
+    else:
+        return None
+    out, tol = base, 0.0005
+    while len(shapely.get_coordinates(out)) > max_vertices:
+        out, tol = base.simplify(tol, preserve_topology=True), tol * 2
+    return out
+
+
 def editable_group(shape: shapely.Geometry | None, spec: MapSpec) -> folium.FeatureGroup:
-    """Hands a drawn outline or line to the edit toolbar (anything else clears it)."""
+    """Hands the item's outline or line (see ``editable_shape``) to the edit toolbar; None clears it."""
     fg = folium.FeatureGroup(name="workbench-editable", control=False)
-    geom = None
-    if shape is not None and shape.geom_type in ("Polygon", "LineString"):
-        geom = shapely.geometry.mapping(to_display(shape, spec))
-    EditableShape(geom).add_to(fg)
+    start = editable_shape(shape)
+    EditableShape(shapely.geometry.mapping(to_display(start, spec)) if start is not None else None).add_to(fg)
     return fg
