@@ -29,6 +29,9 @@ try:
     DATA = cache.get_data()
 except Exception as exc:  # the app shows a message, never a traceback
     st.error(f"无法加载规划图层 / Could not load the plan layers: {plain_markdown(exc)}")
+    from app import workbench_ui
+
+    workbench_ui.first_plan()  # an empty catalog folder: draft the first plan from a document
     st.stop()
 
 

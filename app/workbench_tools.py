@@ -86,7 +86,7 @@ def new_plan_form(lang: str) -> None:
     with st.spinner(t("wb_new_button", lang) + "…"):
         out = _draft(upload, plan_id, regions, lang)
     if out is not None:
-        st.session_state.wb_plan = out.name
+        st.session_state.wb_plan_next = out.name  # the plan choice is set before its widget, next run
         st.session_state.pop("wb_doc", None)
         st.session_state.wb_sel = None
         st.rerun()

@@ -74,6 +74,8 @@ def _context(d: CatalogDoc, data: MapData) -> PlanContext:
 
 def _choose_plan(files: list[Path], lang: str) -> Path | None:
     names = [p.name for p in files]
+    if st.session_state.get("wb_plan_next") in names:
+        st.session_state.wb_plan = st.session_state.pop("wb_plan_next")
     if st.session_state.get("wb_plan") not in names:
         st.session_state.wb_plan = names[0]
     by_name = {p.name: p for p in files}
@@ -193,3 +195,14 @@ def render(data: MapData, lang: str) -> None:
             quote_box(d.feature(fid) or {}, ctx, lang)
         workbench_map.show(d, fid, pending, ctx, lang)
         workbench_tools.history_box(d, lang)
+
+
+def first_plan() -> None:
+    """When the app cannot start because the catalog folder has no plan yet: draft the first one."""
+    if catalog_files(paths.layers_dir()):
+        return
+    lang = "en" if st.query_params.get("lang") == "en" else "zh"
+    S.show_flash()
+    st.info(t("wb_no_plans", lang))
+    with st.container(border=True):
+        workbench_tools.new_plan_form(lang)

@@ -149,3 +149,62 @@ def test_switching_language_keeps_the_filter_and_relabels_the_form(catalog):
     fid = at.session_state["wb_sel"]
     assert "Development zone / industrial park" in at.selectbox(key=_k(at, "category", fid)).options
     assert at.selectbox(key=_k(at, "status", fid)).value == "to_build"
+
+
+PLAN_TEXT = """临夏州“十四五”示范规划
+一、重点任务
+推进临夏经济开发区、广河经济开发区、东乡经济开发区建设，探索建设数字经济产业园。
+以和政县、康乐县、积石山县、临夏县为重点的沿太子山麓食用菌产业带。
+"""
+
+
+@pytest.fixture()
+def plans_dir(monkeypatch):
+    """Plan texts of drafted plans go under the repository (the catalog checks that), here a
+    throw-away folder in the git-ignored .cache."""
+    import shutil
+    import uuid
+
+    from geo_app.workbench import workflow
+
+    folder = ROOT / ".cache" / "test-plans" / uuid.uuid4().hex[:8]
+    folder.mkdir(parents=True)
+    monkeypatch.setattr(workflow, "PLANS_DIR", folder)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_upload_a_plan_document_and_get_a_draft_to_review(catalog, plans_dir):
+    at = _open()
+    at.file_uploader(key="wb_new_file").upload("新规划.txt", PLAN_TEXT.encode("utf-8"), "text/plain")
+    at.text_input(key="wb_new_id").input("newplan").run()
+    at.text_input(key="wb_new_regions").input("临夏州").run()
+    assert "临夏回族自治州（622900）" in _texts(at.caption)
+    at.button(key="wb_new_go").click().run()
+    assert not at.exception and not at.error, _texts(at.error)
+    assert "已生成草稿 newplan.yaml" in _texts(at.success)
+    out = catalog.parent / "newplan.yaml"
+    doc = load_doc(out)
+    assert doc.header["text"].endswith("newplan.txt") and len(doc.features) >= 4
+    assert all(f["review"] == "draft" for f in doc.features)
+    assert history.read(out)[0].action == "draft"
+    assert at.session_state["wb_plan"] == "newplan.yaml"
+    assert at.session_state["wb_sel"] in doc.ids()
+
+
+def test_an_empty_catalog_folder_offers_to_draft_the_first_plan(tmp_path, monkeypatch, plans_dir):
+    import shutil
+
+    from geo_app.paths import LAYERS_DIR
+
+    shutil.copy(LAYERS_DIR / "styles.yaml", tmp_path / "styles.yaml")
+    monkeypatch.setenv("GEO_APP_LAYERS", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.run()
+    at.file_uploader(key="wb_new_file").upload("plan.txt", PLAN_TEXT.encode("utf-8"), "text/plain")
+    at.text_input(key="wb_new_id").input("first").run()
+    at.text_input(key="wb_new_regions").input("622900").run()
+    at.button(key="wb_new_go").click().run()
+    assert not at.exception and not at.error, _texts(at.error)
+    assert (tmp_path / "first.yaml").is_file()
+    assert any("规划产业布局图" in m.value for m in at.markdown)  # the app starts with the drafted plan
