@@ -297,3 +297,18 @@ def test_concurrent_saves_from_several_processes_lose_nothing(path):
     entries = history.read(path)
     assert sorted(e.ids[0] for e in entries) == sorted(ids)
     assert [e.version_before for e in entries[1:]] == [e.version_after for e in entries[:-1]]
+
+
+def test_a_correction_of_a_hand_made_catalog_is_saved_and_undone_byte_for_byte(tmp_path):
+    for name in ("linxia.yaml", "zhangye.yaml", "styles.yaml"):
+        shutil.copy(LAYERS_DIR / name, tmp_path / name)
+    path = tmp_path / "linxia.yaml"
+    before = path.read_bytes()
+    doc = load_doc(path)
+    fid = next(f["id"] for f in doc.features if f["location"] == "stand_in" and f["counties"])
+    site = edits.point(103.21, 35.60, "site", "州自然资源局用地批复图")
+    saved = review.save(path, doc, [edits.SetPlace(fid, site)], who="王工", why="实际位置已知")
+    assert load_catalog(tmp_path).feature(fid).location == "site"
+    assert saved.doc.text.count("\n  # ---") == doc.text.count("\n  # ---")  # section comments kept
+    history.undo(path, saved.entry.id, who="王工")
+    assert path.read_bytes() == before

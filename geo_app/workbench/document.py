@@ -158,7 +158,22 @@ def _comments(gap: str) -> str:
     return "".join(ln for ln in gap.splitlines(keepends=True) if ln.strip())
 
 
-def _blockwise(doc: CatalogDoc, features: list[dict[str, Any]]) -> str | None:
+def feature_blocks(doc: CatalogDoc) -> dict[str, str]:
+    """Each feature's block of text as it stands in the file ({} when the file cannot be split)."""
+    split = split_blocks(doc.text)
+    if split is None or len(split[1]) != len(doc.features):
+        return {}
+    return {fid: block for fid, (block, _) in zip(doc.ids(), split[1], strict=True)}
+
+
+def _block_for(feature: dict[str, Any], hint: str | None) -> str:
+    """A feature's block: ``hint`` (its earlier text, from the history) when that still reads as it."""
+    if hint is not None and _block_features([(hint, "")]) == [feature]:
+        return hint if hint.endswith("\n") else hint + "\n"
+    return catalog_writer.feature_yaml(ordered(feature))
+
+
+def _blockwise(doc: CatalogDoc, features: list[dict[str, Any]], hints: dict[str, str]) -> str | None:
     """The new text with unchanged blocks kept byte for byte, or None when that is not possible."""
     split = split_blocks(doc.text)
     if split is None:
@@ -181,11 +196,11 @@ def _blockwise(doc: CatalogDoc, features: list[dict[str, Any]]) -> str | None:
                 if gone in pending_removed:
                     out.append(_comments(pending_removed.pop(gone)))
             raw, (block, gap) = old[fid]
-            out.append((block if raw == f else catalog_writer.feature_yaml(ordered(f))) + gap)
+            out.append((block if raw == f else _block_for(f, hints.get(fid))) + gap)
         else:
             if out[-1] and not out[-1].endswith("\n\n"):
                 out.append("\n")
-            out.append(catalog_writer.feature_yaml(ordered(f)) + "\n")
+            out.append(_block_for(f, hints.get(fid)) + "\n")
     out.extend(_comments(g) for g in pending_removed.values())
     return "".join(out).rstrip("\n") + "\n"
 
@@ -200,9 +215,10 @@ def leading_comment(text: str) -> str:
     return "\n".join(lines)
 
 
-def render(doc: CatalogDoc, features: list[dict[str, Any]]) -> str:
-    """The file text with ``features`` in place of the document's features (see the module doc)."""
-    text = _blockwise(doc, features)
+def render(doc: CatalogDoc, features: list[dict[str, Any]], hints: dict[str, str] | None = None) -> str:
+    """The file text with ``features`` in place of the document's features (see the module doc);
+    ``hints`` are earlier block texts by id (undo puts a feature back exactly as it was written)."""
+    text = _blockwise(doc, features, hints or {})
     if text is None or not _reads_as(text, doc, features):
         text = catalog_writer.catalog_yaml(doc.header, [ordered(f) for f in features], leading_comment(doc.text))
     if not _reads_as(text, doc, features):

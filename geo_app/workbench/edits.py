@@ -222,6 +222,7 @@ class Restore:
 
     before: dict[str, dict[str, Any] | None] = field(hash=False)
     positions: dict[str, int] = field(hash=False, default_factory=dict)
+    texts: dict[str, str] = field(hash=False, default_factory=dict)  # their blocks as written, if known
     action: str = "undo"
 
     def apply(self, features: Features) -> Features:

@@ -58,7 +58,7 @@ class Entry:
     version_before: str = ""
     version_after: str = ""
     undo_of: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)  # the changed features' blocks before (exact undo)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
@@ -94,7 +94,10 @@ def now() -> str:
 def make_entry(doc_before: CatalogDoc, changes: Changes, *, who: str, why: str, action: str,
                version_after: str, undo_of: str | None = None) -> Entry:  # fmt: skip
     """The entry for a save that turned ``doc_before`` into a file at ``version_after``."""
+    from geo_app.workbench.document import feature_blocks
+
     when = now()
+    blocks = feature_blocks(doc_before)
     return Entry(
         id=f"{when.replace('-', '').replace(':', '')[:15]}-{secrets.token_hex(3)}",
         when=when,
@@ -111,6 +114,7 @@ def make_entry(doc_before: CatalogDoc, changes: Changes, *, who: str, why: str, 
         version_before=doc_before.version,
         version_after=version_after,
         undo_of=undo_of,
+        texts={i: blocks[i] for i in changes.ids if i in blocks},
     )
 
 
@@ -183,6 +187,6 @@ def undo(catalog_path: Path | str, entry_id: str, who: str, why: str = "", timeo
     if entry.action == "draft":
         raise HistoryError("wb_undo_draft", {"path": rel(Path(catalog_path))})
     base = load_doc(catalog_path)
-    restore = Restore(entry.before, entry.positions)
+    restore = Restore(entry.before, entry.positions, entry.texts)
     return review.save(catalog_path, base, [restore], who=who, why=why, action="undo", undo_of=entry.id,
                        precheck=_stale_check(entry), timeout=timeout)  # fmt: skip

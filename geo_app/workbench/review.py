@@ -165,7 +165,8 @@ def save(path: Path | str, base: CatalogDoc | None, edits: list[Edit], *, who: s
         delta = changes(list(current.features), new)
         if not delta.ids:
             return Saved(current, None)
-        text = render(current, new)
+        hints = {k: v for e in edits for k, v in getattr(e, "texts", {}).items()}
+        text = render(current, new, hints)
         problems = new_problems(path, text)
         if problems:
             raise InvalidEdit(path, problems)
