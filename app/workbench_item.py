@@ -79,15 +79,6 @@ def _table(d: CatalogDoc, rows: list[dict], sel: str | None, ctx: PlanContext, l
         st.rerun()
 
 
-def _kept(widget, name: str, default: Any, lang: str, *args: Any, **kwargs: Any) -> None:
-    """A widget whose value lives in ``st.session_state[name]`` across language switches (the widget
-    key carries the language, since Streamlit keeps a keyed widget's first labels)."""
-    wkey = f"{name}::{lang}"
-    st.session_state.setdefault(name, default)
-    st.session_state[wkey] = st.session_state[name]
-    widget(*args, key=wkey, on_change=lambda: st.session_state.update({name: st.session_state[wkey]}), **kwargs)
-
-
 def item_list(d: CatalogDoc, ctx: PlanContext, lang: str) -> str | None:
     """Progress, filters, the table and previous/next; returns the selected item's id."""
     feats = list(d.features)
@@ -95,11 +86,11 @@ def item_list(d: CatalogDoc, ctx: PlanContext, lang: str) -> str | None:
     st.progress(done / max(len(feats), 1), text=t("wb_progress", lang).format(done=done, total=len(feats)))
     c1, c2 = st.columns([1.5, 1])
     with c1:
-        _kept(st.radio, "wb_filter", "draft", lang, t("wb_filter", lang), FILTERS, horizontal=True,
+        S.kept(st.radio, "wb_filter", "draft", lang, t("wb_filter", lang), FILTERS, horizontal=True,
               label_visibility="collapsed", format_func=lambda v: t(f"wb_filter_{v}", lang))  # fmt: skip
     cats = sorted({str(f.get("category")) for f in feats})
     with c2:
-        _kept(st.multiselect, "wb_cats", [], lang, t("wb_filter_category", lang), cats,
+        S.kept(st.multiselect, "wb_cats", [], lang, t("wb_filter_category", lang), cats,
               placeholder=t("wb_all_categories", lang), format_func=lambda c: ctx.category_label(c, lang),
               label_visibility="collapsed")  # fmt: skip
     rows = [f for f in feats if _match(f, st.session_state.wb_filter, st.session_state.wb_cats)]
@@ -184,7 +175,7 @@ def item_panel(d: CatalogDoc, fid: str, ctx: PlanContext, lang: str) -> Pending:
         pending = Pending(_details(f, fid, ctx, lang))
     with tab_p:
         place, missing = workbench_place.place_form(f, fid, ctx, lang)
-    if place is not None:
+    if place is not None:  # also when incomplete (no source yet): the map shows it; saving waits
         pending.edits.append(edits.SetPlace(fid, place))
     pending.missing = missing
     with tab_m:

@@ -109,7 +109,9 @@ def show(d: CatalogDoc, fid: str | None, pending: Pending | None, ctx: PlanConte
     ss = st.session_state
     plan = d.plan_id
     known = plan in ctx.data.catalog.plans
-    visible = frozenset(state.visible_layers(ctx.data)) if known else None  # the sidebar's layer ticks
+    S.kept(st.toggle, "wb_others", False, lang, t("wb_show_others", lang), help=t("wb_show_others_help", lang))
+    others = st.session_state.wb_others
+    visible = frozenset(state.visible_layers(ctx.data) if others else ()) if known else None  # sidebar ticks
     spec = MapSpec(lang=lang, basemap=ss.get("basemap", "offline"), plans=(plan,), visible_layers=visible,
                    highlight=(fid,) if fid else ())  # fmt: skip
     place = ss.get(S.key("place", fid), "keep") if fid else "keep"

@@ -65,11 +65,10 @@ def _point(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place 
     kind = st.radio(t("wb_point_kind", lang), ("site", "stand_in"), key=S.key("pt_kind", fid), horizontal=True,
                     format_func=lambda v: t(f"wb_point_{v}", lang))  # fmt: skip
     note = _source(fid, lang)
-    missing = [t("wb_point_missing", lang)] if not pt else []
-    missing += [t("wb_source_missing", lang)] if not note else []
-    if missing:
-        return None, missing
-    return edits.point(pt[0], pt[1], kind, note if lang == "zh" else "", note if lang == "en" else ""), []
+    if not pt:
+        return None, [t("wb_point_missing", lang)]
+    place = edits.point(pt[0], pt[1], kind, note if lang == "zh" else "", note if lang == "en" else "")
+    return place, [] if note else [t("wb_source_missing", lang)]  # shown on the map, saved with a source
 
 
 def _town(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place | None, list[str]]:
@@ -98,14 +97,14 @@ def _draw(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place |
         st.caption(t("wb_drawn", lang).format(kind=t(f"wb_drawn_{kind}", lang), n=n))
     clip = st.checkbox(t("wb_clip", lang), key=S.key("clip", fid), disabled=not (shape and shape["type"] == "Polygon"))
     note = _source(fid, lang)
-    missing = [t("wb_draw_missing", lang)] if not shape else []
-    missing += [t("wb_source_missing", lang)] if not note else []
-    if missing:
-        return None, missing
+    if not shape:
+        return None, [t("wb_draw_missing", lang)]
     nz, ne = (note, "") if lang == "zh" else ("", note)
     if shape["type"] == "LineString":
-        return edits.line(shape["coordinates"], nz, ne), []
-    return edits.outline(shape["coordinates"][0], nz, ne, clip=clip), []
+        place = edits.line(shape["coordinates"], nz, ne)
+    else:
+        place = edits.outline(shape["coordinates"][0], nz, ne, clip=clip)
+    return place, [] if note else [t("wb_source_missing", lang)]
 
 
 def _zone(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place | None, list[str]]:

@@ -105,6 +105,15 @@ def init(name: str, value: Any) -> None:
         st.session_state[name] = value
 
 
+def kept(widget, name: str, default: Any, lang: str, *args: Any, **kwargs: Any) -> None:
+    """A widget whose value lives in ``st.session_state[name]`` across language switches (the widget
+    key carries the language, since Streamlit keeps a keyed widget's first labels)."""
+    wkey = f"{name}::{lang}"
+    st.session_state.setdefault(name, default)
+    st.session_state[wkey] = st.session_state[name]
+    widget(*args, key=wkey, on_change=lambda: st.session_state.update({name: st.session_state[wkey]}), **kwargs)
+
+
 def who() -> str:
     return str(st.session_state.get("wb_name") or "")
 

@@ -102,20 +102,33 @@ class EditableShape(MacroElement):
         self.style_js = json_for_script(self.style)
 
 
-class Tip(MacroElement):
-    """A tooltip bound with JSON-escaped, HTML-escaped text (folium's Tooltip puts the text into a JS
-    template literal unescaped)."""
+class ItemShape(MacroElement):
+    """The item's shape or point, drawn in the marker pane (above the county fills, which arrive
+    asynchronously and would otherwise cover it), with an escaped tooltip (folium's Tooltip puts
+    its text into a JS template literal unescaped)."""
 
     _template = Template(
         """{% macro script(this, kwargs) %}
-{{ this._parent.get_name() }}.bindTooltip({{ this.text_js }}, {"className": "pm-tip", "sticky": true});
+(function (geom, o) {
+  var lyr = L.geoJSON(geom, {
+    pane: "markerPane",
+    style: function (f) { return f.geometry.type === "Point" ? o.point : o.style; },
+    pointToLayer: function (f, ll) { return L.circleMarker(ll, Object.assign({ pane: "markerPane" }, o.point)); }
+  });
+  lyr.bindTooltip(o.tip, { className: "pm-tip", sticky: true });
+  {{ this._parent.get_name() }}.addLayer(lyr);
+})({{ this.geom_js }}, {{ this.opts_js }});
 {% endmacro %}"""
     )
+    point: ClassVar[dict[str, Any]] = {"radius": 9, "color": "#ffffff", "weight": 3, "fillColor": ITEM_COLOR,
+                                       "fillOpacity": 0.9}  # fmt: skip
+    style: ClassVar[dict[str, Any]] = {"color": ITEM_COLOR, "weight": 3, "fillOpacity": 0.12, "dashArray": "6 4"}
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, geometry: dict[str, Any], tip: str) -> None:
         super().__init__()
-        self._name = "Tip"
-        self.text_js = json_for_script(html_text(text))
+        self._name = "ItemShape"
+        self.geom_js = json_for_script(geometry)
+        self.opts_js = json_for_script({"style": self.style, "point": self.point, "tip": html_text(tip)})
 
 
 def workbench_base(data: MapData, sources: dict[str, str | dict], lang: str) -> folium.Map:
@@ -150,15 +163,7 @@ def item_group(shape: shapely.Geometry | None, counties: list[int], label: str, 
                "pane": "pmSelected"}).add_to(fg)  # fmt: skip
     if shape is None:
         return fg
-    shown = to_display(shape, spec)
-    if shown.geom_type == "Point":
-        mark = folium.CircleMarker([shown.y, shown.x], radius=9, color=ITEM_COLOR, weight=3, fill=True,
-                                   fill_opacity=0.35)  # fmt: skip
-    else:
-        style = {"color": ITEM_COLOR, "weight": 3, "fillOpacity": 0.12, "dashArray": "6 4"}
-        mark = folium.GeoJson(shapely.geometry.mapping(shown), style_function=lambda _f, s=style: s)
-    Tip(label).add_to(mark)
-    mark.add_to(fg)
+    ItemShape(shapely.geometry.mapping(to_display(shape, spec)), label).add_to(fg)
     return fg
 
 

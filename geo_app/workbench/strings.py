@@ -143,6 +143,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "wb_text_missing": {"zh": "读不到规划原文 {path}。", "en": "Cannot read the plan text {path}."},
     # map
+    "wb_show_others": {"zh": "显示其他事项", "en": "Show the other items"},
+    "wb_show_others_help": {
+        "zh": "在地图上同时显示本规划的其他事项（按侧栏图层勾选）；关闭时只显示正在审核的事项。",
+        "en": "Also draw the plan's other items (as ticked in the sidebar); off: only the item under review.",
+    },
     "wb_map_counties": {"zh": "点击地图：加入或移出县区", "en": "Click the map: add or remove a county"},
     "wb_map_point": {"zh": "点击地图：放置点位", "en": "Click the map: place the point"},
     "wb_map_draw": {"zh": "用左上角工具绘制或编辑轮廓、线", "en": "Draw or edit with the tools at the top left"},
