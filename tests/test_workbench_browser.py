@@ -4,6 +4,7 @@ the real site, save, and see the site on the main map."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from geo_app.mapdata import load_map_data
 from geo_app.workbench import history, preview
@@ -23,14 +24,31 @@ def catalog(tmp_path_factory):
 
 
 def _map_frame(page):
-    """The map's frame once Leaflet and the county polygons are there."""
+    """The map's frame once it is the only map on the page (a re-mount lingers briefly) and Leaflet
+    and the county polygons are there."""
     page.wait_for_function(
-        """(sel) => { const f = document.querySelector(sel); const d = f && f.contentDocument;
-                      return !!d && !!f.contentWindow.map_div
+        """(sel) => { const fs = document.querySelectorAll(sel); if (fs.length !== 1) return false;
+                      const d = fs[0].contentDocument;
+                      return !!d && !!fs[0].contentWindow.map_div
                              && d.querySelectorAll('path.leaflet-interactive').length > 5; }""",
         arg=MAP_IFRAME, timeout=90_000,
     )  # fmt: skip
-    return next(f for f in page.frames if "streamlit_folium" in f.url)
+    return page.locator(MAP_IFRAME).element_handle().content_frame()
+
+
+def _in_map(page, script: str, arg, tries: int = 10):
+    """The map's frame once ``script`` is true in it; when the map re-mounts meanwhile (the page then
+    briefly holds two maps, and the old frame detaches), the new map is asked again."""
+    for _ in range(tries):
+        try:
+            frame = _map_frame(page)
+            if frame is not None:
+                frame.wait_for_function(script, arg=arg, timeout=60_000)
+                return frame
+        except PlaywrightError as exc:
+            if "detached" not in str(exc) and "strict mode" not in str(exc):
+                raise
+    raise AssertionError(f"the map kept re-mounting: {script}")
 
 
 def _click_at(page, frame, lon: float, lat: float) -> None:
@@ -60,11 +78,11 @@ def test_place_a_stand_in_at_its_real_site_and_see_it_on_the_main_map(catalog):
         page.get_by_role("tab", name="位置").click()
         page.get_by_role("radiogroup", name="修改位置").get_by_text("在地图上点选位置").click()
         page.get_by_text("点击地图：放置点位").wait_for(timeout=30_000)
-        frame = _map_frame(page)
-        frame.wait_for_function(  # the map has moved to the item (its view key) and shows the site
+        frame = _in_map(  # the map has moved to the item (its view key) and shows the site
+            page,
             "([key, lat, lon]) => map_div.__pmViewKey === key && map_div.getBounds().contains([lat, lon])",
-            arg=[f"wb:demo:{GUANGHE}", SITE[1], SITE[0]], timeout=30_000,
-        )  # fmt: skip
+            [f"wb:demo:{GUANGHE}", SITE[1], SITE[0]],
+        )
         _click_at(page, frame, *SITE)
         page.get_by_text("已选位置：经度 103.6").wait_for(timeout=30_000)
         page.get_by_label("位置依据（必填：坐标或示意的来源）").fill("广河县经济开发区总体规划图（2023）")
@@ -83,8 +101,7 @@ def test_place_a_stand_in_at_its_real_site_and_see_it_on_the_main_map(catalog):
 
         page.get_by_text("规划工作台（审核草稿）").click()  # back to the main map
         page.get_by_text("规划产业布局图").first.wait_for(timeout=60_000)
-        main = _map_frame(page)
-        main.wait_for_function("(id) => !!(window.PM && PM.byKey[id])", arg=GUANGHE, timeout=60_000)
+        main = _in_map(page, "(id) => !!(window.PM && PM.byKey[id])", GUANGHE)
         at = main.evaluate("(id) => { const ll = PM.byKey[id].getLatLng(); return [ll.lng, ll.lat]; }", GUANGHE)
         assert abs(at[0] - lon) < 1e-4 and abs(at[1] - lat) < 1e-4
         assert main.locator(".pm-marker.pm-site").count() == 1
