@@ -176,7 +176,14 @@ def _top(lang: str) -> Path | None:
 
 
 def render(data: MapData, lang: str) -> None:
-    """The whole page (see the module doc)."""
+    """The whole page (see the module doc); an unexpected error is a message, never a traceback."""
+    try:
+        _page(data, lang)
+    except Exception as exc:  # Streamlit's rerun and stop are BaseExceptions: they pass
+        st.error(t("wb_failed", lang).format(detail=plain_markdown(f"{type(exc).__name__}: {exc}")))
+
+
+def _page(data: MapData, lang: str) -> None:
     st.markdown(CSS, unsafe_allow_html=True)
     path = _top(lang)
     d = _current(path, lang) if path else None

@@ -208,3 +208,16 @@ def test_an_empty_catalog_folder_offers_to_draft_the_first_plan(tmp_path, monkey
     assert not at.exception and not at.error, _texts(at.error)
     assert (tmp_path / "first.yaml").is_file()
     assert any("规划产业布局图" in m.value for m in at.markdown)  # the app starts with the drafted plan
+
+
+def test_an_unexpected_error_is_a_message_not_a_traceback(catalog, monkeypatch):
+    from app import workbench_item
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    at = _open()
+    monkeypatch.setattr(workbench_item, "item_panel", broken)
+    at.run()
+    assert not at.exception
+    assert "boom" in _texts(at.error) and at.sidebar.toggle(key="workbench").value

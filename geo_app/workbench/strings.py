@@ -273,6 +273,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "wb_change_edited": {"zh": "修改了 {id}（{fields}）", "en": "{id} edited ({fields})"},
     "wb_change_header": {"zh": "修改了规划信息", "en": "the plan header changed"},
     "wb_change_unknown": {"zh": "文件内容已变化", "en": "the file's content changed"},
+    "wb_failed": {
+        "zh": "工作台出错：{detail}。请重新载入页面；修改历史显示已保存的内容。",
+        "en": "The workbench hit an error: {detail}. Reload the page; the change history shows what was saved.",
+    },
     "wb_undo_unknown": {"zh": "{path}：修改历史中没有记录 {id}", "en": "{path}: no history entry {id}"},
     "wb_undo_stale": {
         "zh": "无法撤销：{ids} 在这次修改之后又被改动过（{path}）。请先撤销之后的修改。",
