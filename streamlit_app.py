@@ -29,6 +29,9 @@ try:
     DATA = cache.get_data()
 except Exception as exc:  # the app shows a message, never a traceback
     st.error(f"无法加载规划图层 / Could not load the plan layers: {plain_markdown(exc)}")
+    from app import workbench_ui
+
+    workbench_ui.first_plan()  # an empty catalog folder: draft the first plan from a document
     st.stop()
 
 
@@ -60,6 +63,15 @@ if st.session_state.get("present"):
 
     present.render(DATA, lang, st.session_state.basemap, TK)
     sidebar.render(DATA, BASEMAPS, ctx_dropped)
+    st.stop()
+
+if st.session_state.get("workbench"):
+    from app import workbench_ui
+
+    try:
+        workbench_ui.render(DATA, lang)
+    finally:  # the sidebar (and the way back to the map) also after an error or a rerun
+        sidebar.render(DATA, BASEMAPS, ctx_dropped)
     st.stop()
 
 # ----------------------------------------------------------------------------- header, notices, search

@@ -78,6 +78,7 @@ def render(data: MapData, basemaps: list[str], ctx_dropped: list[str]):
         )
         lang = st.session_state.lang
         st.toggle(t("present", lang), key="present")
+        st.toggle(t("workbench", lang), key="workbench")
         localized_select(
             t("region", lang),
             list(choices),

@@ -331,3 +331,13 @@ def t(key: str, lang: str = "zh") -> str:
 def pick(zh: str | None, en: str | None, lang: str) -> str:
     """The Chinese or English variant of a name, whichever ``lang`` asks for (falls back to the other)."""
     return (en or zh or "") if lang == "en" else (zh or en or "")
+
+
+def _register_workbench() -> None:
+    """The plan workbench keeps its strings in its own table (geo_app.workbench.strings)."""
+    from geo_app.workbench.strings import STRINGS as WORKBENCH
+
+    STRINGS.update({k: v for k, v in WORKBENCH.items() if k not in STRINGS})
+
+
+_register_workbench()

@@ -14,4 +14,14 @@ Small modules, each named for its job (``python -m geo_app draft`` runs ``workfl
 - ``locate``: location kind and geometry recipe (zone, stand_in at a seat, named_area, region_wide)
 - ``naming``: feature ids and placeholder English names
 - ``catalog_writer``: the draft as a catalog YAML file, written atomically (``geo_app.fileio``)
+
+Reviewing (the app's 规划工作台 page, ``app/workbench_*.py``):
+
+- ``document``: a catalog file as read (text, version, header, features); block-preserving rewrite
+- ``edits``: review operations (accept, edit, counties, place, merge, reject, add, restore) and places
+- ``review``: ``save``: locked, version-checked (conflicts, merge), validated like ``check``, atomic, recorded
+- ``history``: the change history (``layers/history/<plan>.jsonl``) and undo
+- ``plantext``: a quote in the plan text, the text around it, finding words, proposing a missed item
+- ``preview``: the plan's counties, towns and rule features; an unsaved recipe's geometry
+- ``strings``: the page's messages (zh/en)
 """

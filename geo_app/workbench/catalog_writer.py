@@ -29,6 +29,7 @@ PLAN_KEYS = (
 )  # fmt: skip
 #: Plan colours for new plans (Paul Tol's "bright" scheme), picked by plan id.
 PLAN_COLORS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377")
+_ID_LIKE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 _UNITS = {"province": ("省", "province"), "prefecture": ("州", "prefecture"), "county": ("县", "county")}
 
 
@@ -59,6 +60,8 @@ def _flow(value: Any) -> Any:
     if isinstance(value, list):
         if all(isinstance(v, int | float) for v in value) or all(isinstance(v, list) for v in value):
             return _Flow(_flow(v) for v in value)
+        if value and all(isinstance(v, str) and _ID_LIKE.fullmatch(v) for v in value):
+            return _Flow(value)  # reference and feature ids: near: [river-yellow, river-tao]
         return [_flow(v) for v in value]
     return value
 
@@ -150,6 +153,14 @@ def catalog_yaml(header: dict[str, Any], features: list[dict[str, Any]], comment
     )
     body = re.sub(r"\n  - id:", "\n\n  - id:", body)  # a blank line between features
     return "\n".join([*lines, "", body]) if lines else body
+
+
+def feature_yaml(feature: dict[str, Any]) -> str:
+    """One feature as its block under ``features:`` (``  - id: …``), formatted as ``catalog_yaml`` does;
+    the review store rewrites only the blocks of the features an edit changed."""
+    body = yaml.dump({"features": [_flow(feature)]}, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
+                     indent=2)  # fmt: skip
+    return body.split("\n", 1)[1]
 
 
 def write_catalog(path: str | Path, header: dict[str, Any], features: list[dict[str, Any]], comment: str = "",
