@@ -33,6 +33,9 @@ _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 __all__ = ["Catalog", "CatalogError", "Feature", "Plan", "Problem", "load_catalog", "normalise"]
 
 
+NO_PLANS = "no plan file here yet (a *.yaml with a plan: header); draft one with `geo_app draft` or the plan workbench"
+
+
 class CatalogError(ValueError):
     """The catalog has problems; ``problems`` lists them all."""
 
@@ -333,6 +336,8 @@ def load_catalog(layers_dir: Path | None = None, strict: bool = True) -> Catalog
             seen_ids[feat.id] = file
             features.append(feat)
     problems.extend(_check_related(features))
+    if not plans and not problems:
+        problems.append(Problem(_rel(layers_dir), "-", "plan", NO_PLANS))
     if problems and strict:
         raise CatalogError(problems)
     return Catalog(

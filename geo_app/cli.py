@@ -406,6 +406,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)
+    except (KeyError, IndexError) as exc:  # lookups that failed inside the code are bugs, not input
+        return _bug(exc)
     except (UserError, LookupError, ValueError, FileNotFoundError, OutputPathError) as exc:
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 2
@@ -414,10 +416,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:  # disk full, permission denied, read-only file system: fileio names the file
         print(f"error: {_one_line(exc)}", file=sys.stderr)
         return 1
-    except Exception as exc:  # a bug: still one line for the user; GEO_APP_DEBUG=1 shows the traceback
-        if os.environ.get("GEO_APP_DEBUG"):
-            raise
-        print(
-            f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (GEO_APP_DEBUG=1 for details)", file=sys.stderr
-        )
-        return 1
+    except Exception as exc:
+        return _bug(exc)
+
+
+def _bug(exc: Exception) -> int:
+    """A bug: still one line for the user; GEO_APP_DEBUG=1 shows the traceback."""
+    if os.environ.get("GEO_APP_DEBUG"):
+        raise exc
+    print(f"error: unexpected {type(exc).__name__}: {_one_line(exc)} (GEO_APP_DEBUG=1 for details)", file=sys.stderr)
+    return 1

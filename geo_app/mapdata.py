@@ -142,6 +142,8 @@ def _store(data: MapData, path: Path) -> None:
 def build_map_data(level: str = "prefecture", layers_dir: Path | None = None) -> MapData:
     """Run the pipeline: catalog -> county boundaries -> geometries -> join (problems kept, not raised)."""
     catalog = load_catalog(layers_dir=layers_dir, strict=False)
+    if not catalog.plans:  # nothing to map: say why (the folder has no valid plan), not a KeyError later
+        raise CatalogError(catalog.problems)
     counties = prepared.counties_of_regions(all_region_adcodes(catalog))
     plan_counties = plan_county_codes(catalog)
     features = build_features(catalog, counties, plan_counties)

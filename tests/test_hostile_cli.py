@@ -195,3 +195,24 @@ def test_unexpected_errors_are_one_line_too(monkeypatch, capsys):
     assert one_error_line(capsys.readouterr().err) == (
         "error: unexpected RuntimeError: something went wrong (GEO_APP_DEBUG=1 for details)"
     )
+
+
+def test_a_key_error_inside_the_code_is_a_bug_not_bad_input(monkeypatch, capsys):
+    def broken(args):
+        return {}["category"]
+
+    monkeypatch.setattr(cli, "cmd_regions", broken)
+    monkeypatch.delenv("GEO_APP_DEBUG", raising=False)
+    assert main(["regions", "x"]) == 1
+    assert "unexpected KeyError" in one_error_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize("command", [["check"], ["html", "--out", "{tmp}/map.html"]])
+def test_a_catalog_folder_without_plans_says_so(command, tmp_path, monkeypatch, capsys):
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    monkeypatch.setenv("GEO_APP_LAYERS", str(layers))
+    assert main([a.format(tmp=tmp_path) for a in command]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert str(layers) in line and "no plan file here yet" in line
+    assert not (tmp_path / "map.html").exists()
