@@ -18,7 +18,7 @@ from app import workbench_item, workbench_map, workbench_tools
 from app import workbench_state as S
 from app.workbench_state import PlanContext
 from geo_app import paths
-from geo_app.catalog import load_styles
+from geo_app.catalog import load_styles, plan_text_file
 from geo_app.escaping import html_text, plain_markdown
 from geo_app.fileio import file_version
 from geo_app.i18n import t
@@ -48,11 +48,8 @@ def _label(path: str, version: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _plan_text(rel: str, version: str) -> str | None:
-    path = (paths.ROOT / rel).resolve()
-    if not path.is_relative_to(paths.ROOT) or not path.is_file():
-        return None
-    return path.read_text(encoding="utf-8", errors="replace")
+def _plan_text(path: str, version: str) -> str:
+    return Path(path).read_text(encoding="utf-8", errors="replace")
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -66,8 +63,8 @@ def _context(d: CatalogDoc, data: MapData) -> PlanContext:
     counties = data.plan_counties.get(d.plan_id) or list(units.counties)
     towns, rules = _places(cache.data_version(), tuple(counties))
     styles = load_styles(paths.layers_dir())
-    rel = str(d.header.get("text") or "")
-    text = _plan_text(rel, file_version(paths.ROOT / rel)) if rel else None
+    path = plan_text_file(str(d.header.get("text") or ""), paths.layers_dir())
+    text = _plan_text(str(path), file_version(path)) if path else None
     return PlanContext(data, units, list(counties), towns, rules, styles["categories"], styles.get("locations", {}),
                        text)  # fmt: skip
 

@@ -214,19 +214,35 @@ def _reference_ids() -> set[str]:
     return set(reference.load_reference().index)
 
 
-def _text_path(raw: Any) -> tuple[str | None, str | None]:
-    """The plan text's path relative to the repository, or an error message."""
+def text_roots(layers_dir: Path) -> tuple[Path, ...]:
+    """Where a plan's ``text`` path is looked up: the catalog folder's project (its parent
+    folder, so a planner's own folder holds its texts), then the app's repository."""
+    project = layers_dir.resolve().parent
+    return (project,) if project == ROOT.resolve() else (project, ROOT.resolve())
+
+
+def plan_text_file(raw: str, layers_dir: Path) -> Path | None:
+    """The plan text a catalog in ``layers_dir`` names as ``text``, or None when it cannot see one."""
+    text, err = _text_path(raw, text_roots(layers_dir))
+    return None if err or text is None else (ROOT / text).resolve()
+
+
+def _text_path(raw: Any, roots: tuple[Path, ...]) -> tuple[str | None, str | None]:
+    """The plan text's path (relative to the repository when it is there), or an error message."""
     if not isinstance(raw, str) or not raw.strip():
-        return None, "must be the path of the plan text, relative to the repository"
-    path = (ROOT / raw.strip()).resolve()
-    if Path(raw).is_absolute() or not path.is_relative_to(ROOT):
-        return None, f"{raw} is outside the repository; put the text under data/plans/"
-    if not path.is_file():
-        return None, f"plan text {raw} not found (or not a file)"
-    return str(path.relative_to(ROOT)), None
+        return None, "must be the path of the plan text, relative to the folder that holds the catalog folder"
+    if Path(raw.strip()).is_absolute():
+        return None, f"{raw} is outside the project; give a path like data/plans/<plan>.txt"
+    for root in roots:
+        path = (root / raw.strip()).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            return _rel(path), None
+    if not any((root / raw.strip()).resolve().is_relative_to(root) for root in roots):
+        return None, f"{raw} is outside the project; put the text under data/plans/"
+    return None, f"plan text {raw} not found (or not a file) under {' or '.join(map(str, roots))}"
 
 
-def _parse_plan(raw: Any, file: str, problems: list[Problem]) -> Plan | None:
+def _parse_plan(raw: Any, file: str, problems: list[Problem], roots: tuple[Path, ...]) -> Plan | None:
     def bad(key: str, message: str) -> None:
         problems.append(Problem(file, "plan", key, message))
 
@@ -241,7 +257,7 @@ def _parse_plan(raw: Any, file: str, problems: list[Problem]) -> Plan | None:
         bad("id", "must be lowercase ASCII [a-z0-9-], at most 40 characters")
     if raw.get("color") is not None and not _HEX.match(str(raw["color"])):
         bad("color", "must be a colour like '#7a5195'")
-    text, err = _text_path(raw.get("text"))
+    text, err = _text_path(raw.get("text"), roots)
     if err:
         bad("text", err)
     regions = _regions(raw.get("regions"), bad)
@@ -311,10 +327,11 @@ def load_catalog(layers_dir: Path | None = None, strict: bool = True) -> Catalog
     features: list[Feature] = []
     seen_ids: dict[str, str] = {}
     reference_ids = _reference_ids()
+    roots = text_roots(layers_dir)
     for path in sorted(p for p in layers_dir.glob("*.yaml") if p.name != CATEGORY_FILE):
         file = _rel(path)
         doc = _read_doc(path, file, problems)
-        plan = _parse_plan(doc.get("plan"), file, problems) if doc is not None else None
+        plan = _parse_plan(doc.get("plan"), file, problems, roots) if doc is not None else None
         if plan is None:
             continue
         if plan.id in plans:

@@ -171,13 +171,33 @@ def test_all_problems_reported_and_valid_features_kept(tmp_path):
     assert fields == [("linxia-bad", "quote"), ("linxia-test-belt", "id")]
 
 
+def test_a_catalog_folder_elsewhere_reads_its_own_plan_texts(tmp_path):
+    from geo_app.catalog import plan_text_file
+
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    own = tmp_path / "data" / "plans" / "own.txt"
+    own.parent.mkdir(parents=True)
+    own.write_text("前言。" + GOOD["quote"] + "。", encoding="utf-8")
+    _write_plan(layers, [GOOD], {**HEADER, "text": "data/plans/own.txt"})
+    assert load_catalog(layers).plans["linxia"].text_path == str(own.resolve())
+    assert plan_text_file("data/plans/own.txt", layers) == own.resolve()
+    # the app's own texts stay visible; a path out of both is refused
+    assert plan_text_file("data/plans/linxia_2022.txt", layers).is_file()
+    (tmp_path.parent / "secret.txt").write_text(GOOD["quote"], encoding="utf-8")
+    assert plan_text_file("../secret.txt", layers) is None
+    _write_plan(layers, [GOOD], {**HEADER, "text": "../secret.txt"})
+    with pytest.raises(CatalogError, match="outside the project"):
+        load_catalog(layers)
+
+
 def test_header_problems_are_named(tmp_path):
     _write_plan(tmp_path, [GOOD], {**HEADER, "regions": [999999], "text": "/etc/passwd"})
     with pytest.raises(CatalogError) as err:
         load_catalog(tmp_path)
     fields = {p.field for p in err.value.problems}
     assert {"regions", "text"} <= fields
-    assert "outside the repository" in str(err.value)
+    assert "outside the project" in str(err.value)
 
 
 def test_broken_yaml_names_the_file_and_line(tmp_path):

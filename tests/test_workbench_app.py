@@ -158,23 +158,7 @@ PLAN_TEXT = """临夏州“十四五”示范规划
 """
 
 
-@pytest.fixture()
-def plans_dir(monkeypatch):
-    """Plan texts of drafted plans go under the repository (the catalog checks that), here a
-    throw-away folder in the git-ignored .cache."""
-    import shutil
-    import uuid
-
-    from geo_app.workbench import workflow
-
-    folder = ROOT / ".cache" / "test-plans" / uuid.uuid4().hex[:8]
-    folder.mkdir(parents=True)
-    monkeypatch.setattr(workflow, "PLANS_DIR", folder)
-    yield folder
-    shutil.rmtree(folder, ignore_errors=True)
-
-
-def test_upload_a_plan_document_and_get_a_draft_to_review(catalog, plans_dir):
+def test_upload_a_plan_document_and_get_a_draft_to_review(catalog):
     at = _open()
     at.file_uploader(key="wb_new_file").upload("新规划.txt", PLAN_TEXT.encode("utf-8"), "text/plain")
     at.text_input(key="wb_new_id").input("newplan").run()
@@ -185,20 +169,24 @@ def test_upload_a_plan_document_and_get_a_draft_to_review(catalog, plans_dir):
     assert "已生成草稿 newplan.yaml" in _texts(at.success)
     out = catalog.parent / "newplan.yaml"
     doc = load_doc(out)
-    assert doc.header["text"].endswith("newplan.txt") and len(doc.features) >= 4
+    # the text is kept in the catalog's own project (beside the catalog folder), not in the app's
+    assert doc.header["text"] == "data/plans/newplan.txt" and len(doc.features) >= 4
+    assert (catalog.parent.parent / "data" / "plans" / "newplan.txt").read_text(encoding="utf-8") == PLAN_TEXT
     assert all(f["review"] == "draft" for f in doc.features)
     assert history.read(out)[0].action == "draft"
     assert at.session_state["wb_plan"] == "newplan.yaml"
     assert at.session_state["wb_sel"] in doc.ids()
 
 
-def test_an_empty_catalog_folder_offers_to_draft_the_first_plan(tmp_path, monkeypatch, plans_dir):
+def test_an_empty_catalog_folder_offers_to_draft_the_first_plan(tmp_path, monkeypatch):
     import shutil
 
     from geo_app.paths import LAYERS_DIR
 
-    shutil.copy(LAYERS_DIR / "styles.yaml", tmp_path / "styles.yaml")
-    monkeypatch.setenv("GEO_APP_LAYERS", str(tmp_path))
+    layers = tmp_path / "layers"
+    layers.mkdir()
+    shutil.copy(LAYERS_DIR / "styles.yaml", layers / "styles.yaml")
+    monkeypatch.setenv("GEO_APP_LAYERS", str(layers))
     at = AppTest.from_file(APP, default_timeout=240)
     at.run()
     at.file_uploader(key="wb_new_file").upload("plan.txt", PLAN_TEXT.encode("utf-8"), "text/plain")
@@ -206,7 +194,7 @@ def test_an_empty_catalog_folder_offers_to_draft_the_first_plan(tmp_path, monkey
     at.text_input(key="wb_new_regions").input("622900").run()
     at.button(key="wb_new_go").click().run()
     assert not at.exception and not at.error, _texts(at.error)
-    assert (tmp_path / "first.yaml").is_file()
+    assert (layers / "first.yaml").is_file() and (tmp_path / "data" / "plans" / "first.txt").is_file()
     assert any("规划产业布局图" in m.value for m in at.markdown)  # the app starts with the drafted plan
 
 
