@@ -132,9 +132,9 @@ def html_map(lang: str, plans: tuple[str, ...], frame: tuple[int, ...], visible:
 
 def image_bytes(ext: str, size: str, lang: str, region: str) -> bytes:
     """A print map (matplotlib is imported only when one is asked for)."""
-    from geo_app import image
+    from geo_app import printmap
 
-    return image.image_bytes(ext, data=cache.get_data(), size=size, lang=lang, region=region)[2]
+    return printmap.image_bytes(ext, data=cache.get_data(), size=size, lang=lang, region=region)[2]
 
 
 def _decks() -> list:
