@@ -16,7 +16,7 @@ import streamlit as st
 from app import map_component
 from geo_app import boundaries, scenes, search
 from geo_app.mapdata import MapData, inputs_key, load_map_data
-from geo_app.web import assets, groups, layers, topo
+from geo_app.web import assets, groups, layers, rendered, topo
 from geo_app.web.spec import MapSpec
 
 
@@ -56,6 +56,13 @@ def _base_parts(version: str) -> map_component.MapParts:
 @st.cache_resource(show_spinner=False, max_entries=2048)
 def group_js(version: str, name: str, spec: MapSpec) -> str:
     """The rendered JS of one group (``spec`` already reduced to what the group reads)."""
+    if name == "tiles":  # cheap, and its URLs may carry the server's Tianditu key: never on disk
+        return _render_group(version, name, spec)
+    return rendered.cached_text(version, "group", f"{name}|{rendered.spec_key(spec)}",
+                                lambda: _render_group(version, name, spec))  # fmt: skip
+
+
+def _render_group(version: str, name: str, spec: MapSpec) -> str:
     data = _data(version)
     fg = groups.build(data, name, spec)
     assets.localize_map(fg, assets.STREAMLIT_BASE_URL)
@@ -89,12 +96,14 @@ def groups_js(spec: MapSpec, ctx: tuple[int, ...]) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=256)
 def labels_js(version: str, spec: MapSpec, ctx: tuple[int, ...]) -> str:
-    from geo_app.web.label_layer import labels_group
+    def build() -> str:
+        from geo_app.web.label_layer import labels_group
 
-    data = _data(version)
-    frame = context_frame(ctx) if ctx else None
-    fg = labels_group(data, groups.reduced(spec, "labels"), frame)
-    return map_component.render_layer(fg, slot=groups.SLOTS["labels"])
+        frame = context_frame(ctx) if ctx else None
+        fg = labels_group(_data(version), groups.reduced(spec, "labels"), frame)
+        return map_component.render_layer(fg, slot=groups.SLOTS["labels"])
+
+    return rendered.cached_text(version, "labels", f"{rendered.spec_key(groups.reduced(spec, 'labels'))}|{ctx}", build)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -137,5 +146,45 @@ def decks_now() -> dict[str, scenes.Deck]:
     from geo_app.paths import scenes_dir
 
     folder = scenes_dir()
-    stamp = tuple((p.name, p.stat().st_mtime_ns) for p in sorted(folder.glob("*.yaml")))
-    return _decks(data_version(), str(folder), stamp)
+    return _decks(data_version(), str(folder), decks_version())
+
+
+def decks_version() -> tuple:
+    """The scene files' names and times: changes when a scene is saved."""
+    from geo_app.paths import scenes_dir
+
+    out = []
+    for p in sorted(scenes_dir().glob("*.yaml")):
+        try:
+            out.append((p.name, p.stat().st_mtime_ns))
+        except OSError:  # removed meanwhile
+            continue
+    return tuple(out)
+
+
+def legend_html(spec: MapSpec) -> str:
+    """The legend for what ``spec`` shows (once per setting, not per run)."""
+    return _legend_html(data_version(), spec)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _legend_html(version: str, spec: MapSpec) -> str:
+    from geo_app.web.legend import legend_html as build
+
+    return build(_data(version), spec)
+
+
+def download_name(**args) -> str:
+    """``export.download_name`` once per choice (it selects the layers to name the file)."""
+    return _download_name(data_version(), tuple(sorted((k, _hashable(v)) for k, v in args.items())))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _download_name(version: str, args: tuple) -> str:
+    from geo_app import export
+
+    return export.download_name(**{k: list(v) if isinstance(v, tuple) else v for k, v in args}, data=_data(version))
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value

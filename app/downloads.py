@@ -7,6 +7,10 @@ zones) says why in the UI language instead of failing later. Labels follow the l
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
 import streamlit as st
 
 from app import data as cache
@@ -42,14 +46,10 @@ def render(data: MapData, lang: str, choice: RegionChoice, visible: frozenset[st
             data=lambda: deck_html(lang),
             file_name=f"plan_deck_{lang}.html",
         )
-        st.download_button(
-            t("deck_pdf", lang),
-            on_click="ignore",
-            key="dl_deck_pdf",
-            mime="application/pdf",
-            data=lambda: deck_pdf(lang),
-            file_name=f"plan_deck_{lang}.pdf",
-        )
+        prepared_download(
+            t("deck_pdf", lang), "dl_deck_pdf", f"plan_deck_{lang}.pdf", "application/pdf", lang,
+            lambda report: deck_pdf(lang, report),
+        )  # fmt: skip
 
 
 def _layers(sel: str, choice: RegionChoice, visible: frozenset[str]) -> list[str]:
@@ -91,7 +91,7 @@ def vector_download(data: MapData, lang: str, choice: RegionChoice, visible: fro
     regions = None if sel in ("all", "county") else [str(a) for a in choice.adcodes]
     args = {"layers": layers, "fmt": fmt, "crs": crs, "regions": regions, "county": county and str(county)}
     try:
-        name = export.download_name(**args, data=data)
+        name = cache.download_name(**args)
     except export.CRSChoiceError as exc:
         st.warning(plain_markdown(exc.message(lang)))
         return
@@ -111,16 +111,49 @@ def vector_download(data: MapData, lang: str, choice: RegionChoice, visible: fro
 def image_downloads(lang: str, choice: RegionChoice) -> None:
     """PNG (300 dpi) and vector PDF of the print map, each with its own label and file name."""
     size = st.radio(t("image_size", lang), ["a4", "16:9"], horizontal=True, key="img_size")
-    c1, c2 = st.columns(2)
-    for col, ext in ((c1, "png"), (c2, "pdf")):
-        col.download_button(
-            t(f"image_{ext}", lang),
-            on_click="ignore",
-            key=f"dl_img_{ext}",
-            data=lambda ext=ext: image_bytes(ext, size, lang, choice.id),
-            file_name=f"plan_map_{choice.id}_{size.replace(':', 'x')}_{lang}.{ext}",
-            mime="image/png" if ext == "png" else "application/pdf",
-        )
+    for ext in ("png", "pdf"):
+        prepared_download(
+            t(f"image_{ext}", lang), f"dl_img_{ext}", f"plan_map_{choice.id}_{size.replace(':', 'x')}_{lang}.{ext}",
+            "image/png" if ext == "png" else "application/pdf", lang,
+            lambda report, ext=ext: image_bytes(ext, size, lang, choice.id, report),
+        )  # fmt: skip
+
+
+#: Files built on request, shared by every session (the same choice gives the same bytes).
+_BUILT: OrderedDict[tuple, bytes] = OrderedDict()
+_BUILT_MAX = 6
+_BUILT_LOCK = threading.Lock()
+
+
+def prepared_download(label: str, key: str, file_name: str, mime: str, lang: str,
+                      build: Callable[[Callable[[float, str], None]], bytes]) -> None:  # fmt: skip
+    """A file that takes seconds: a button builds it under a progress bar, then it downloads.
+
+    The bytes are kept (a few files for all sessions, keyed by name and map data version), so the
+    next request for the same file downloads at once."""
+    sig = (file_name, cache.data_version(), cache.decks_version())
+    with _BUILT_LOCK:
+        content = _BUILT.get(sig)
+    if content is None and st.button(f"{label} · {t('prepare_file', lang)}", key=f"make::{key}"):
+        bar = st.progress(0.0, text=t("preparing", lang))
+
+        def report(fraction: float, step: str) -> None:
+            text = t(f"prep_{step}", lang) if step in PROGRESS_STEPS else step
+            bar.progress(min(max(float(fraction), 0.0), 1.0), text=f"{t('preparing', lang)} {text}")
+
+        content = build(report)
+        bar.empty()
+        with _BUILT_LOCK:
+            _BUILT[sig] = content
+            while len(_BUILT) > _BUILT_MAX:
+                _BUILT.popitem(last=False)
+    if content is not None:
+        size = f"{len(content) / 1e6:.1f} MB"
+        st.download_button(f"⬇ {label} · {size}", data=content, file_name=file_name, mime=mime,
+                           on_click="ignore", key=key)  # fmt: skip
+
+
+PROGRESS_STEPS = ("draw", "save", "done", "fonts")
 
 
 def html_map(lang: str, plans: tuple[str, ...], frame: tuple[int, ...], visible: frozenset[str]) -> bytes:
@@ -130,11 +163,11 @@ def html_map(lang: str, plans: tuple[str, ...], frame: tuple[int, ...], visible:
     return standalone_html(cache.get_data(), spec).encode("utf-8")
 
 
-def image_bytes(ext: str, size: str, lang: str, region: str) -> bytes:
+def image_bytes(ext: str, size: str, lang: str, region: str, progress=None) -> bytes:
     """A print map (matplotlib is imported only when one is asked for)."""
     from geo_app import printmap
 
-    return printmap.image_bytes(ext, data=cache.get_data(), size=size, lang=lang, region=region)[2]
+    return printmap.image_bytes(ext, data=cache.get_data(), size=size, lang=lang, region=region, progress=progress)[2]
 
 
 def _decks() -> list:
@@ -147,7 +180,7 @@ def deck_html(lang: str) -> bytes:
     return build(cache.get_data(), _decks(), lang).encode("utf-8")
 
 
-def deck_pdf(lang: str) -> bytes:
+def deck_pdf(lang: str, progress=None) -> bytes:
     from geo_app.deck import deck_pdf_bytes
 
-    return deck_pdf_bytes(cache.get_data(), _decks(), lang)
+    return deck_pdf_bytes(cache.get_data(), _decks(), lang, progress)

@@ -131,7 +131,8 @@ def show_region(data: MapData, plan: str, lang: str, visible: set[str]) -> None:
 
 def render(data: MapData, lang: str, plans: tuple[str, ...], visible: frozenset[str]) -> None:
     """The panel for the current state: identify list, then what is open; the legend below."""
-    from geo_app.web.legend import LEGEND_CSS, legend_html
+    from app.data import legend_html
+    from geo_app.web.legend import LEGEND_CSS
     from geo_app.web.spec import MapSpec
 
     state = st.session_state.panel or {}
@@ -151,7 +152,7 @@ def render(data: MapData, lang: str, plans: tuple[str, ...], visible: frozenset[
         st.info(t("click_hint", lang))
     spec = MapSpec(lang=lang, plans=plans, visible_layers=visible)
     with st.expander(t("legend", lang), expanded=not state):
-        st.markdown(f"<style>{LEGEND_CSS}</style>{legend_html(data, spec)}", unsafe_allow_html=True)
+        st.markdown(f"<style>{LEGEND_CSS}</style>{legend_html(spec)}", unsafe_allow_html=True)
 
 
 def _back_region() -> None:

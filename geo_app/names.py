@@ -12,8 +12,6 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
-
 # The 55 recognised minority groups (name without 族) and their English names.
 ETHNIC_GROUPS: dict[str, str] = {
     "蒙古": "Mongol",
@@ -193,6 +191,8 @@ _READINGS: dict[str, list[str]] = {
 
 
 def _syllables(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin  # 0.26 s to import: only when a name is romanised
+
     out: list[str] = []
     i = 0
     while i < len(text):

@@ -215,3 +215,29 @@ def test_scenes_can_be_moved_edited_and_deleted(tmp_path, monkeypatch):
     at.sidebar.button(key="mgr_delete_yes").click().run()
     assert not at.exception
     assert len(yaml.safe_load((tmp_path / "linxia.yaml").read_text(encoding="utf-8"))["scenes"]) == 6
+
+
+def test_a_slow_file_is_prepared_under_a_progress_bar_then_downloads(monkeypatch):
+    from app import downloads
+
+    downloads._BUILT.clear()
+    steps = []
+    real = downloads.image_bytes
+
+    def spy(ext, size, lang, region, progress=None):
+        def record(fraction, step):
+            steps.append((fraction, step))
+            progress(fraction, step)
+
+        return real(ext, size, lang, region, record)
+
+    monkeypatch.setattr(downloads, "image_bytes", spy)
+    at = _run(region="linxia")
+    assert [b for b in at.button if b.key == "make::dl_img_png"]  # nothing built before it is asked for
+    at.button(key="make::dl_img_png").click().run()
+    assert not at.exception, at.exception
+    assert [s for _, s in steps] == ["draw", "save", "done"]
+    # the bytes are kept: the button is now a download of a real PNG, also for the next session
+    assert any(b.startswith(b"\x89PNG") for b in downloads._BUILT.values())
+    again = _run(region="linxia")
+    assert not [b for b in again.button if b.key == "make::dl_img_png"]

@@ -221,3 +221,20 @@ def test_presentation_and_presenter_view_follow_each_other(app_url):
         frame.locator(".pm-present .pm-identify").wait_for(timeout=20_000)
         presenter.wait_for_function("() => document.body.innerText.includes('5 / 7')", timeout=30_000)
         presenter.screenshot(path=str(ARTIFACTS / "presenter_1440.png"))
+
+
+def test_the_pdf_deck_is_prepared_with_progress_then_downloads(app_url):
+    with offline_page(1440, 900) as (page, _):
+        page.goto(app_url + "/?region=linxia")
+        wait_map(page)
+        page.locator("[data-testid='stSidebar'] summary", has_text="导出").first.click()
+        page.get_by_role("button", name=re.compile("演示文稿 PDF.*生成")).click()
+        page.locator("[data-testid='stProgress']").wait_for(timeout=60_000)  # progress while it is built
+        button = page.get_by_role("button", name=re.compile("演示文稿 PDF.*MB"))
+        button.wait_for(timeout=120_000)
+        with page.expect_download() as info:
+            button.click()
+        path = info.value.path()
+        with open(path, "rb") as fh:
+            assert fh.read(5) == b"%PDF-"
+        assert info.value.suggested_filename == "plan_deck_zh.pdf"

@@ -7,6 +7,7 @@ the PDF deck (with a scene's extent, highlights, title and subtitle, and a foote
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -329,12 +330,21 @@ def image_bytes(
     title: str | None = None,
     dpi: int = 300,
     data: MapData | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> tuple[str, str, bytes]:
-    """A rendered map in memory for a download button: (filename, mime, content)."""
+    """A rendered map in memory for a download button: (filename, mime, content).
+
+    ``progress(fraction, step)`` is told ``draw`` before drawing, ``save`` before encoding (about
+    half of the time at 300 dpi) and ``done``."""
     if fmt not in ("png", "pdf"):
         raise ValueError(f"unknown image format {fmt!r}; choose png or pdf")
+    report = progress or (lambda _f, _m: None)
+    report(0.0, "draw")
     mf = draw_map(
         data, region=region, layers=layers, size=size, lang=lang, title=title, dpi=dpi, whole_pixels=fmt == "png"
     )
+    report(0.5, "save")
     name = f"planmap_{mf.content.choice.id}_{size.lower().replace(':', 'x')}_{lang}.{fmt}"
-    return name, "image/png" if fmt == "png" else "application/pdf", figure_bytes(mf.fig, fmt, dpi, mf.title)
+    content = figure_bytes(mf.fig, fmt, dpi, mf.title)
+    report(1.0, "done")
+    return name, "image/png" if fmt == "png" else "application/pdf", content

@@ -68,6 +68,8 @@ def build(data: MapData, name: str, spec: MapSpec) -> folium.FeatureGroup:
 
 def layer_highlight(data: MapData, key: str, highlight: tuple[str, ...]) -> tuple[str, ...]:
     """The highlighted ids that belong to the layer ``key`` (only that layer re-renders)."""
+    if not highlight:
+        return ()
     f = data.features
     ids = set(f.loc[(f.plan + ":" + f.category) == key, "id"])
     return tuple(sorted(h for h in highlight if h in ids))

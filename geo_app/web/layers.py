@@ -52,11 +52,17 @@ def layer_key(plan: str, category: str) -> str:
 
 def layer_keys(data: MapData) -> list[str]:
     """All layer keys in panel order (plan, then category order)."""
+    if "layer_keys" not in data.memo:
+        data.memo["layer_keys"] = _layer_keys(data)
+    return list(data.memo["layer_keys"])
+
+
+def _layer_keys(data: MapData) -> tuple[str, ...]:
     cats = data.catalog.categories
     df = data.features
     keys = {(p, c) for p, c in zip(df["plan"], df["category"], strict=True)}
     order = list(data.catalog.plans)
-    return [layer_key(p, c) for p, c in sorted(keys, key=lambda k: (order.index(k[0]), cats[k[1]]["order"]))]
+    return tuple(layer_key(p, c) for p, c in sorted(keys, key=lambda k: (order.index(k[0]), cats[k[1]]["order"])))
 
 
 def visible(data: MapData, spec: MapSpec) -> pd.Series:
