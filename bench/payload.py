@@ -1,255 +1,294 @@
-"""1. Default-view payload: what st_folium ships for the map versus ``GeoDataFrame.explore()``."""
+"""Default-view map data as sent: websocket frames with the map component args + the TopoJSON fetched.
+
+A fresh browser context opens the app on a warm server. Counted:
+
+- websocket frames (Playwright ``framereceived``, decoded as Streamlit ``ForwardMsg``): the frames
+  carrying st_folium's component args (base map script + every feature group), and all frames;
+- static fetches of map data by the map iframes (``/app/static/cache/``: the TopoJSON and any
+  context files), from the iframes' resource timings: bytes on the wire (``encodedBodySize``, after
+  HTTP compression) and decoded;
+- whether Streamlit compresses: the websocket handshake is offered ``permessage-deflate``; static
+  files are requested with ``Accept-Encoding: gzip``. What gzip would give is computed here too.
+
+Borders: the TopoJSON's ``counties`` object is decoded here (arcs, delta decoding, transform) and
+checked as a coverage: ``shapely.coverage_is_valid`` (no overlaps), gaps narrower than ~100 m,
+holes in the union, and every pair of neighbouring counties (touching in the full-detail data)
+sharing at least one arc (one border line for both).
+"""
 
 from __future__ import annotations
 
-import itertools
+import gzip
 import json
-import re
-import time
+import urllib.request
+from collections import Counter
+from itertools import combinations
 from typing import Any
 
-import folium
-import geopandas as gpd
-import shapely
-import streamlit_folium as sf
-from geo_app.urlsync import UrlSync
+from bench import browser
+from bench.common import Section, Target, fmt_bytes, table
 
-from bench.common import ROOT, Row, Section, Target, fmt_bytes, fmt_s, patched, ratio, vendored_size
-from geo_app.boundaries import CHINA_ALBERS
-from geo_app.mapdata import MapData
-from geo_app.web import assets, mapview
-
-APP = ROOT / "streamlit_app.py"
-STRING_ARGS = ("script", "header", "html", "feature_group", "layer_control")
-ASSET_TAG_RE = re.compile(r'<script src="([^"]+)"></script>|<link rel="stylesheet" href="([^"]+)"/>')
+GAP_DEG = 0.001  # ~100 m
 
 
-def default_spec(data: MapData) -> mapview.MapSpec:
-    """The app's first view: Chinese, offline basemap, both plans, every layer on."""
-    return mapview.MapSpec(lang="zh", basemap="offline", visible_layers=frozenset(mapview.layer_keys(data)))
+def _category(url: str) -> str:
+    if "/app/static/cache/" in url:
+        return "map data (TopoJSON, context)"
+    if "/app/static/" in url:
+        return "vendored map assets (Leaflet, plugins, planmap.js, fonts)"
+    if "/component/" in url:
+        return "st_folium component frontend"
+    if "/static/" in url:
+        return "Streamlit frontend (JS, CSS, fonts)"
+    return "page and Streamlit endpoints"
 
 
-def component_args(data: MapData) -> tuple[dict[str, Any], float]:
-    """The st_folium component arguments for the default view, built as streamlit_app.py builds them.
+def ws_compression(url: str) -> str | None:
+    """The Sec-WebSocket-Extensions the server accepts when offered permessage-deflate (None: no compression)."""
+    from websockets.sync.client import connect
 
-    ``st_folium`` runs for real; only the final component call is captured. Returns the args
-    and the seconds it took (map building + rendering).
-    """
-    captured: dict[str, Any] = {}
-    t0 = time.perf_counter()
-    spec = default_spec(data)
-    base = mapview.base_map(data, spec)
-    UrlSync().add_to(base)
-    groups = list(mapview.plan_layers(data, spec).values())
-    assets.localize_map(base, assets.STREAMLIT_BASE_URL)
-    for group in groups:
-        assets.localize_map(group, assets.STREAMLIT_BASE_URL)
-    with patched(sf, "_component_func", lambda **kw: captured.update(kw)):
-        sf.st_folium(
-            base,
-            key="map",
-            height=720,
-            use_container_width=True,
-            feature_group_to_add=groups,
-            returned_objects=["last_active_drawing"],
-        )
-    return captured, time.perf_counter() - t0
+    with connect(url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=["streamlit"]) as ws:
+        return ws.response.headers.get("Sec-WebSocket-Extensions")
 
 
-def app_component_args() -> dict[str, Any] | None:
-    """What the real streamlit_app.py passes to the map component on its first run (AppTest)."""
-    from streamlit.testing.v1 import AppTest
-
-    calls: list[dict[str, Any]] = []
-    original = sf._component_func
-
-    def spy(**kw: Any) -> Any:
-        calls.append(kw)
-        return original(**kw)
-
-    with patched(sf, "_component_func", spy):
-        at = AppTest.from_file(str(APP), default_timeout=300)
-        at.run()
-    return calls[-1] if calls else None
+def fetch(url: str, gz: bool = False) -> tuple[bytes, str | None]:
+    req = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gz else {})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return r.read(), r.headers.get("Content-Encoding")
 
 
-def sizes(args: dict[str, Any]) -> dict[str, Any]:
-    """Bytes of the component payload: the JS/HTML strings (UTF-8), the JSON Streamlit sends, the assets."""
-    strings = {k: len(args[k].encode()) for k in STRING_ARGS if isinstance(args.get(k), str)}
-    wire = len(json.dumps({k: v for k, v in args.items() if k != "on_change"}).encode())
-    links = [*args.get("css_links", []), *args.get("js_links", [])]
+# ----------------------------------------------------------------------------- TopoJSON decoding
+
+
+def _arcs(topo: dict) -> list[list[tuple[float, float]]]:
+    tr = topo.get("transform")
+    out = []
+    for arc in topo["arcs"]:
+        if tr:
+            x = y = 0
+            pts = []
+            for dx, dy in arc:
+                x, y = x + dx, y + dy
+                pts.append((x * tr["scale"][0] + tr["translate"][0], y * tr["scale"][1] + tr["translate"][1]))
+        else:
+            pts = [tuple(p) for p in arc]
+        out.append(pts)
+    return out
+
+
+def _ring(arcs: list, idx: list[int]) -> list[tuple[float, float]]:
+    pts: list[tuple[float, float]] = []
+    for i in idx:
+        a = arcs[i] if i >= 0 else arcs[~i][::-1]
+        pts.extend(a if not pts else a[1:])
+    return pts
+
+
+def decode(topo: dict, name: str) -> tuple[list[str], list[Any], list[set[int]]]:
+    """Keys, shapely geometries and the arc ids each uses, of one object of a TopoJSON."""
+    import shapely
+
+    arcs = _arcs(topo)
+    keys, geoms, used = [], [], []
+    for g in topo["objects"][name]["geometries"]:
+        polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"] if g["type"] == "MultiPolygon" else []
+        parts = [shapely.Polygon(_ring(arcs, p[0]), [_ring(arcs, r) for r in p[1:]]) for p in polys]
+        keys.append(str((g.get("properties") or {}).get("k", g.get("id"))))
+        geoms.append(shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0])
+        used.append({i if i >= 0 else ~i for p in polys for r in p for i in r})
+    return keys, geoms, used
+
+
+def coverage_check(topo: dict) -> dict[str, Any]:
+    """Is the decoded ``counties`` object a gap-free coverage whose neighbours share their borders?"""
+    import shapely
+
+    from geo_app.mapdata import load_map_data
+
+    keys, geoms, used = decode(topo, "counties")
+    arr = geoms
+    valid = bool(shapely.coverage_is_valid(arr))
+    no_gaps = bool(shapely.coverage_is_valid(arr, gap_width=GAP_DEG))
+    union = shapely.union_all(arr)
+    polys = list(getattr(union, "geoms", [union]))
+    holes = [shapely.Polygon(r) for p in polys for r in p.interiors]
+    data = load_map_data()
+    full = data.counties.set_index(data.counties.adcode.astype(int).astype(str))
+    pairs, shared = [], []
+    for a, b in combinations(keys, 2):
+        if a not in full.index or b not in full.index:
+            continue
+        border = full.geometry[a].boundary.intersection(full.geometry[b].boundary)
+        if border.length > GAP_DEG:  # neighbours in the full-detail data
+            pairs.append((a, b))
+            if used[keys.index(a)] & used[keys.index(b)]:
+                shared.append((a, b))
     return {
-        "strings": strings,
-        "raw": sum(strings.values()),
-        "wire": wire,
-        "assets": sum(vendored_size(u) for u in links),
-        "n_assets": len(links),
+        "counties": len(keys),
+        "arcs": len(topo["arcs"]),
+        "coverage_valid": valid,
+        "no_gaps_100m": no_gaps,
+        "holes": len(holes),
+        "holes_km2": sum(h.area for h in holes) * 111.0 * 92.0,  # rough km² at 35–39° N
+        "neighbour_pairs": len(pairs),
+        "pairs_sharing_arcs": len(shared),
+        "polygons_valid": bool(all(shapely.is_valid(g) for g in arr)),
     }
 
 
-def explore_map(data: MapData) -> tuple[folium.Map, float]:
-    """explore() of the same counties and plan features at full detail (tooltips on), as a user would."""
-    t0 = time.perf_counter()
-    m = data.counties.explore()
-    data.features.explore(m=m)
-    m.get_root().render()
-    return m, time.perf_counter() - t0
+# ----------------------------------------------------------------------------- measure
 
 
-def explore_sizes(m: folium.Map) -> dict[str, Any]:
-    """Bytes of explore()'s page: all of it, without the asset tags (map data), and the linked assets."""
-    html = m.get_root().render()
-    links = [a or b for a, b in ASSET_TAG_RE.findall(html)]
-    data_only = ASSET_TAG_RE.sub("", html)
-    return {
-        "page": len(html.encode()),
-        "map_data": len(data_only.encode()),
-        "assets": sum(vendored_size(u) for u in links),
-        "n_assets": len(links),
-    }
-
-
-def _holes_km2(geoms: Any) -> tuple[int, float]:
-    """Interior rings of the union (holes between counties): count and km²."""
-    union = shapely.union_all(geoms)
-    holes = [shapely.Polygon(r) for p in getattr(union, "geoms", [union]) for r in p.interiors]
-    if not holes:
-        return 0, 0.0
-    area = gpd.GeoSeries(holes, crs=4326).to_crs(CHINA_ALBERS).area.sum() / 1e6
-    return len(holes), float(area)
-
-
-def border_check(display: gpd.GeoDataFrame, full: gpd.GeoDataFrame) -> dict[str, Any]:
-    """Do the display counties (what we send) still share their borders exactly?"""
-    d = display.set_index("adcode").geometry
-    f = full.set_index("adcode").geometry
-    pairs = [
-        (a, b) for a, b in itertools.combinations(f.index, 2) if f[a].boundary.intersection(f[b].boundary).length > 0
+def measure(b: Any, url: str, n_maps: int) -> dict[str, Any]:
+    s = browser.Session.new(b)
+    try:
+        s.goto(url + "/")
+        s.wait_drawn(n_maps)
+        s.wait_finished(0)
+        s.page.wait_for_timeout(1500)  # late requests (fonts, icons)
+        msgs = s.messages()
+        tm = s.timings()
+    finally:
+        s.close()
+    comp = [m["bytes"] for m in msgs if m["kind"] == "component"]
+    kinds = Counter()
+    for m in msgs:
+        kinds[m.get("element") or m["kind"]] += m["bytes"]
+    res = [*tm["res"], *[r for f in tm["frames"] if f for r in f["res"]]]
+    by_cat: dict[str, dict[str, int]] = {}
+    for r in res:
+        c = by_cat.setdefault(_category(r["name"]), {"n": 0, "wire": 0, "decoded": 0})
+        c["n"] += 1
+        c["wire"] += r["encoded"] if r["transfer"] else 0
+        c["decoded"] += r["decoded"]
+    data_fetches = [
+        {
+            "url": r["name"].split("/app/static/", 1)[1],
+            "wire": r["encoded"],
+            "decoded": r["decoded"],
+            "from_cache": not r["transfer"],
+        }
+        for f in tm["frames"]
+        if f
+        for r in f["res"]
+        if "/app/static/cache/" in r["name"]
     ]
-    kept = sum(1 for a, b in pairs if d[a].boundary.intersection(d[b].boundary).length > 0)
-    overlaps = sum(d[a].intersection(d[b]).area for a, b in itertools.combinations(d.index, 2))
-    holes_d, holes_d_km2 = _holes_km2(display.geometry.values)
-    holes_f, _ = _holes_km2(full.geometry.values)
+    topo_urls = sorted({d["url"] for d in data_fetches if d["url"].startswith("cache/topo-")})
+    files = {}
+    for u in sorted({d["url"] for d in data_fetches}):
+        body, _ = fetch(f"{url}/app/static/{u}")
+        zipped, enc = fetch(f"{url}/app/static/{u}", gz=True)
+        files[u] = {
+            "bytes": len(body),
+            "gzip6": len(gzip.compress(body, 6)),
+            "served_encoding": enc,
+            "served": len(zipped),
+        }
+    coverage = coverage_check(json.loads(fetch(f"{url}/app/static/{topo_urls[0]}")[0])) if topo_urls else {}
+    comp_payloads = [p for p in list(s.payloads) if browser.classify(p)["kind"] == "component"]
     return {
-        "coverage_is_valid": bool(shapely.coverage_is_valid(display.geometry.values)),
-        "no_gaps_under_100m": bool(shapely.coverage_is_valid(display.geometry.values, gap_width=1e-3)),
-        "adjacent_pairs": len(pairs),
-        "pairs_sharing_an_edge": kept,
-        "overlap_deg2": float(overlaps),
-        "holes": holes_d,
-        "holes_km2": holes_d_km2,
-        "holes_in_source": holes_f,
+        "n_maps": n_maps,
+        "component_frames": comp,
+        "component_bytes": sum(comp),
+        "component_gzip6": sum(len(gzip.compress(p, 6)) for p in comp_payloads),
+        "ws_bytes": sum(m["bytes"] for m in msgs),
+        "ws_frames": len(msgs),
+        "ws_by_kind": dict(kinds.most_common(8)),
+        "data_fetches": data_fetches,
+        "files": files,
+        "by_category": by_cat,
+        "ws_extensions": ws_compression(url),
+        "coverage": coverage,
     }
 
 
-def section(data: MapData, app_bytes: dict[str, Any] | None) -> Section:
-    """Measure, compare and judge the default-view payload."""
-    sec = Section("1. Default-view payload (two prefectures, every plan layer)")
-    args, build_s = component_args(data)
-    ours = sizes(args)
-    real = app_component_args()
-    real_sizes = sizes(real) if real else None
-    m, explore_s = explore_map(data)
-    base = explore_sizes(m)
-    check = border_check(mapview.shown_counties(data, default_spec(data)), data.counties)
+# ----------------------------------------------------------------------------- report
 
-    s = ours["strings"]
-    sec.rows += [
-        Row(
-            "Map data: st_folium component args as sent (JSON)",
-            fmt_bytes(ours["wire"]),
-            fmt_bytes(base["map_data"]),
-            ratio(ours["wire"], base["map_data"]),
-            "explore(): its HTML page without the asset tags",
-        ),
-        Row(
-            "Map data: the JS/HTML strings (UTF-8)",
-            fmt_bytes(ours["raw"]),
-            fmt_bytes(base["map_data"]),
-            ratio(ours["raw"], base["map_data"]),
-            f"base map script {fmt_bytes(s.get('script'))} + plan layers {fmt_bytes(s.get('feature_group'))} "
-            f"+ header {fmt_bytes(s.get('header'))}",
-        ),
-        Row(
-            "Vendored JS/CSS linked (served once, cacheable)",
-            f"{fmt_bytes(ours['assets'])} ({ours['n_assets']} files)",
-            f"{fmt_bytes(base['assets'])} ({base['n_assets']} files)",
+
+def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
+    sec = Section("payload", "2. Default-view map data as sent")
+    fetched = [d for d in raw["data_fetches"] if not d["from_cache"]]
+    static_wire = sum(d["wire"] for d in fetched)
+    static_decoded = sum(d["decoded"] for d in fetched)
+    total = raw["component_bytes"] + static_wire
+    cov = raw["coverage"]
+    sec.targets.append(
+        Target(
+            "Default-view map data as sent (component frames + map-data fetches)",
+            "≤ 300 KB",
+            f"{fmt_bytes(total)} = {fmt_bytes(raw['component_bytes'])} websocket + {fmt_bytes(static_wire)} TopoJSON",
+            total <= 300e3,
+            value=total,
+            previous=prev.get("payload"),
+            previous_text=prev.get("payload_text", ""),
+            previous_source=prev.get("payload_source", ""),
+        )
+    )
+    gap_free = bool(
+        cov and cov["coverage_valid"] and cov["no_gaps_100m"] and cov["pairs_sharing_arcs"] == cov["neighbour_pairs"]
+    )
+    sec.targets.append(
+        Target(
+            "Shared county borders gap-free in what is sent",
+            "valid coverage, neighbours share arcs",
+            f"{cov.get('counties')} counties: valid {cov.get('coverage_valid')}, no gaps < 100 m "
+            f"{cov.get('no_gaps_100m')}, {cov.get('pairs_sharing_arcs')}/{cov.get('neighbour_pairs')} neighbour "
+            f"pairs share an arc, {cov.get('holes')} holes",
+            gap_free,
+        )
+    )
+    zipped_ws = raw["component_gzip6"]
+    served_topo = sum(raw["files"][d["url"]]["served"] for d in fetched)
+    b = sec.body
+    rows = [
+        [
+            f"Websocket frames with the map component args ({len(raw['component_frames'])}, one per map)",
+            fmt_bytes(raw["component_bytes"]),
+            fmt_bytes(zipped_ws),
+            "not compressed (no permessage-deflate)" if not raw["ws_extensions"] else raw["ws_extensions"],
+        ],
+        *[
+            [
+                f"Fetch `{d['url']}`" + (" (from browser cache)" if d["from_cache"] else ""),
+                f"{fmt_bytes(d['wire'] if not d['from_cache'] else 0)} on the wire ({fmt_bytes(d['decoded'])} decoded)",
+                fmt_bytes(raw["files"][d["url"]]["gzip6"]),
+                f"served with Content-Encoding: {raw['files'][d['url']]['served_encoding'] or 'none'}",
+            ]
+            for d in raw["data_fetches"]
+        ],
+        [
+            "**Map data as sent (websocket args + map-data fetches)**",
+            f"**{fmt_bytes(total)}**",
+            fmt_bytes(zipped_ws + served_topo),
+            f"decoded: {fmt_bytes(raw['component_bytes'] + static_decoded)}",
+        ],
+    ]
+    b += table(["What", "As sent", "With gzip -6", "Note"], rows)
+    b += [
+        f"Streamlit's websocket: {'compressed: ' + raw['ws_extensions'] if raw['ws_extensions'] else 'not compressed'}"
+        " (`server.enableWebsocketCompression` is off by default; the handshake was offered permessage-deflate). "
+        "App static files (`/app/static/`) are gzip-compressed by Streamlit's server; its own frontend bundle "
+        "(`/static/`) is deliberately not.",
+        "",
+        f"All websocket frames of the first run: {fmt_bytes(raw['ws_bytes'])} in {raw['ws_frames']} frames; "
+        "largest kinds: " + ", ".join(f"{k} {fmt_bytes(v)}" for k, v in raw["ws_by_kind"].items()) + ".",
+        "",
+        "Everything the page fetched over HTTP, by kind (bytes on the wire / decoded):",
+        "",
+    ]
+    b += table(
+        ["Kind", "Requests", "On the wire", "Decoded"],
+        [[k, v["n"], fmt_bytes(v["wire"]), fmt_bytes(v["decoded"])] for k, v in sorted(raw["by_category"].items())],
+        "lrrr",
+    )
+    if cov:
+        b += [
+            f"Borders (decoded from the served TopoJSON): {cov['counties']} counties, {cov['arcs']} arcs in the file; "
+            f"`coverage_is_valid` {cov['coverage_valid']}; no gaps narrower than ~100 m {cov['no_gaps_100m']}; "
+            f"holes in the union {cov['holes']} ({cov['holes_km2']:.3f} km²); polygons valid {cov['polygons_valid']}; "
+            f"{cov['pairs_sharing_arcs']} of {cov['neighbour_pairs']} neighbouring pairs (touching along a border in "
+            "the full-detail data) are drawn from one shared arc.",
             "",
-            "the same vendored Leaflet etc.; ours adds markercluster",
-        ),
-        Row(
-            "Map data + linked assets",
-            fmt_bytes(ours["wire"] + ours["assets"]),
-            fmt_bytes(base["map_data"] + base["assets"]),
-            ratio(ours["wire"] + ours["assets"], base["map_data"] + base["assets"]),
-        ),
-        Row("Build + render time in Python", fmt_s(build_s), fmt_s(explore_s), ratio(build_s, explore_s, "faster")),
-    ]
-    if real_sizes:
-        same = abs(real_sizes["wire"] - ours["wire"]) / ours["wire"] < 0.02
-        sec.rows.append(
-            Row(
-                "Map data the real app sends (AppTest, first run, JSON)",
-                fmt_bytes(real_sizes["wire"]),
-                note="matches the rebuilt view" if same else "differs from the rebuilt view",
-            )
-        )
-    if app_bytes:
-        sec.rows += [
-            Row(f"Browser, whole app page: {k}", fmt_bytes(v), note=f"{app_bytes['count'].get(k, 0)} responses/frames")
-            for k, v in sorted(app_bytes["decoded"].items(), key=lambda kv: -kv[1])
         ]
-        sec.rows.append(
-            Row(
-                "Browser, whole app page: total received (decoded)",
-                fmt_bytes(app_bytes["total_decoded"]),
-                note=f"{fmt_bytes(app_bytes['total_wire'])} as transferred (compressed HTTP); largest "
-                f"websocket frame {fmt_bytes(app_bytes['ws_largest_frame'])}",
-            )
-        )
-    sec.rows.append(
-        Row(
-            "Shared county borders in what we send",
-            f"coverage valid: {check['coverage_is_valid']}; no gaps < 100 m: {check['no_gaps_under_100m']}; "
-            f"{check['pairs_sharing_an_edge']}/{check['adjacent_pairs']} neighbour pairs share an edge; "
-            f"holes between counties: {check['holes']} ({check['holes_km2']:.3f} km²)",
-        )
-    )
-    ok_borders = (
-        check["coverage_is_valid"]
-        and check["no_gaps_under_100m"]
-        and check["holes"] == 0
-        and check["pairs_sharing_an_edge"] == check["adjacent_pairs"]
-    )
-    sec.targets += [
-        Target(
-            "Default-view map payload ≤ ½ of explore()'s",
-            "≤ 0.5×",
-            f"{fmt_bytes(ours['wire'])} vs {fmt_bytes(base['map_data'])} = {ours['wire'] / base['map_data']:.3f}×",
-            ours["wire"] <= base["map_data"] / 2,
-        ),
-        Target(
-            "Shared county borders gap-free in what we send",
-            "valid coverage, 0 gaps",
-            f"{check['pairs_sharing_an_edge']}/{check['adjacent_pairs']} pairs, {check['holes']} holes",
-            ok_borders,
-        ),
-    ]
-    sec.notes += [
-        "Ours: `mapview.base_map` + `UrlSync` + `mapview.plan_layers` for the default `MapSpec`, localized with "
-        "`assets.localize_map`, passed through the real `streamlit_folium.st_folium`; only its final component call "
-        "is captured. *As sent* is `json.dumps` of the component args, exactly what Streamlit puts in the "
-        "websocket message (quotes escaped, Chinese as `\\uXXXX`), so it is larger than the raw strings.",
-        "explore(): `data.counties.explore()` then `data.features.explore(m=m)` (full detail from `load_map_data()`, "
-        "default tooltips), rendered with `m.get_root().render()`.",
-    ]
-    sec.raw = {
-        "ours": ours,
-        "real_app": real_sizes,
-        "explore": base,
-        "borders": check,
-        "app_bytes": app_bytes,
-        "build_s": build_s,
-        "explore_s": explore_s,
-    }
+    sec.raw = raw
     return sec
