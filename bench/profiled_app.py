@@ -1,6 +1,7 @@
-"""``streamlit run`` with a cProfile of the app's first script run (bench only; the app is unchanged).
+"""The app with a cProfile of its first script run (bench only; the app is unchanged).
 
-    python bench/profiled_app.py OUT.prof run streamlit_app.py --server.port 8600 ...
+    python bench/profiled_app.py OUT.prof run streamlit_app.py --server.port 8600 ...   # streamlit run
+    python bench/profiled_app.py OUT.prof --serve --server.port 8600 ...               # python -m app.serve
 
 The first run of the script (the one that loads data and builds the base map) is profiled in its
 own thread and written to OUT.prof with its wall time; later runs are not profiled. Imports made
@@ -43,6 +44,13 @@ def main() -> None:
             out.with_suffix(".json").write_text(json.dumps({"start": t0, "end": t1}))
 
     script_runner.ScriptRunner._run_script = profiled
+    if sys.argv[2] == "--serve":
+        sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+        from app import serve
+
+        sys.argv = ["app.serve", *sys.argv[3:]]
+        serve.main()
+        return
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *sys.argv[2:]]

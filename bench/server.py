@@ -1,7 +1,10 @@
-"""A real ``streamlit run streamlit_app.py`` on a free local port, timed from launch to healthy.
+"""The real app on a free local port, timed from launch to healthy.
 
-``profile=True`` starts it through ``bench/profiled_app.py`` instead, which records a cProfile of the
-first script run (the profiler slows that run: its timings are only used for the breakdown).
+Two ways to start it: ``serve`` = ``python -m app.serve`` (the app command of ``scripts/run_app.sh``:
+``streamlit run`` with the heavy imports and the map data warmed in a background thread) and
+``streamlit`` = plain ``python -m streamlit run streamlit_app.py``. ``profile=True`` starts it
+through ``bench/profiled_app.py``, which records a cProfile of the first script run (the profiler
+slows that run: its timings are only used for the breakdown).
 """
 
 from __future__ import annotations
@@ -49,15 +52,16 @@ def cache_state() -> dict[str, object]:
 class AppServer:
     """One ``streamlit run`` process. Times are ``time.time()`` epochs (comparable with the browser's)."""
 
-    def __init__(self, env: dict[str, str] | None = None, profile: bool = False, tag: str = "app") -> None:
+    def __init__(
+        self, env: dict[str, str] | None = None, profile: bool = False, tag: str = "app", command: str = "serve"
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         self.log_path = ARTIFACTS / f"streamlit-{tag}.log"
         self.profile_path = ARTIFACTS / f"first-run-{tag}.prof" if profile else None
-        args = [
-            "run",
-            "streamlit_app.py",
+        self.command = command
+        options = [
             "--server.port",
             str(self.port),
             "--server.address",
@@ -65,11 +69,15 @@ class AppServer:
             "--server.headless",
             "true",
         ]
+        target = ["--serve", *options] if command == "serve" else ["run", "streamlit_app.py", *options]
         if profile:
-            cmd = [sys.executable, str(ROOT / "bench" / "profiled_app.py"), str(self.profile_path), *args]
+            cmd = [sys.executable, str(ROOT / "bench" / "profiled_app.py"), str(self.profile_path), *target]
             self.profile_path.unlink(missing_ok=True)
+            self.profile_path.with_suffix(".json").unlink(missing_ok=True)
+        elif command == "serve":
+            cmd = [sys.executable, "-m", "app.serve", *options]
         else:
-            cmd = [sys.executable, "-m", "streamlit", *args]
+            cmd = [sys.executable, "-m", "streamlit", *target]
         self._log = self.log_path.open("wb")
         self.t_launch = time.time()
         self.proc = subprocess.Popen(
@@ -111,8 +119,10 @@ class AppServer:
 
 
 @contextlib.contextmanager
-def running(env: dict[str, str] | None = None, profile: bool = False, tag: str = "app") -> Iterator[AppServer]:
-    srv = AppServer(env, profile, tag)
+def running(
+    env: dict[str, str] | None = None, profile: bool = False, tag: str = "app", command: str = "serve"
+) -> Iterator[AppServer]:
+    srv = AppServer(env, profile, tag, command)
     try:
         srv.wait_healthy()
         yield srv
@@ -134,6 +144,15 @@ def clear_static_topology() -> None:
     """Remove the served TopoJSON files (static/cache/topo-*), as in a fresh checkout."""
     for p in STATIC_CACHE.glob("topo-*"):
         p.unlink(missing_ok=True)
+
+
+def warm_caches(env: dict[str, str]) -> float:
+    """``python -m geo_app warm`` (what scripts/run_app.sh runs after installing); returns its seconds."""
+    t0 = time.time()
+    subprocess.run(
+        [sys.executable, "-m", "geo_app", "warm"], cwd=ROOT, env={**os.environ, **env}, check=True, capture_output=True
+    )
+    return time.time() - t0
 
 
 def empty_cache_env(tmp: Path) -> dict[str, str]:

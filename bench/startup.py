@@ -20,7 +20,7 @@ from typing import Any
 
 from bench import browser
 from bench.common import ARTIFACTS, ROOT, Options, Section, Target, fmt_s, fmt_spread, median, table
-from bench.server import AppServer, cache_state, clear_static_topology, empty_cache_env, running
+from bench.server import AppServer, cache_state, clear_static_topology, empty_cache_env, running, warm_caches
 
 #: Moments of a page load, in the order they usually come (the timeline sorts them by median).
 MOMENTS = {
@@ -45,9 +45,16 @@ MOMENTS = {
 }
 
 
-def _cold_start(b: Any, n_maps: int, env: dict[str, str] | None = None, profile: bool = False, tag: str = "cold"):
+def _cold_start(
+    b: Any,
+    n_maps: int,
+    env: dict[str, str] | None = None,
+    profile: bool = False,
+    tag: str = "cold",
+    command: str = "serve",
+) -> dict[str, Any]:
     s = browser.Session.new(b)  # browser set-up is not part of the figure
-    srv = AppServer(env, profile=profile, tag=tag)
+    srv = AppServer(env, profile=profile, tag=tag, command=command)
     try:
         srv.wait_healthy()
         s.goto(srv.url + "/")
@@ -64,6 +71,23 @@ def _cold_start(b: Any, n_maps: int, env: dict[str, str] | None = None, profile:
     finally:
         s.close()
         srv.stop()
+
+
+def _starts(b: Any, n_maps: int, n: int, **kw: Any) -> list[dict[str, Any]]:
+    out = []
+    for i in range(n):
+        try:
+            out.append(_cold_start(b, n_maps, tag=f"{kw.get('command', 'serve')}-cold{i}", **kw))
+        except Exception as exc:  # a start that fails is reported, the others still count
+            out.append({"error": f"{type(exc).__name__}: {exc}"[:300]})
+    return out
+
+
+def _one(fn) -> dict[str, Any]:
+    try:
+        return fn()
+    except Exception as exc:
+        return {"error": f"{type(exc).__name__}: {exc}"[:300]}
 
 
 def _wait_profile(srv: AppServer, timeout: float = 60) -> dict[str, Any] | None:
@@ -143,26 +167,26 @@ def measure(opts: Options, log=print) -> dict[str, Any]:
             raw["n_maps"] = probe_maps(b, srv.url + "/")
             raw["probe_s"] = time.time() - t0
         n = raw["n_maps"]
-        log(f"[bench]   default view: {n} map iframe(s); cold starts …")
         raw["cache_at_cold_starts"] = cache_state()
-        raw["cold"] = []
-        for i in range(opts.cold_starts):
-            try:
-                raw["cold"].append(_cold_start(b, n, tag=f"cold{i}"))
-            except Exception as exc:
-                raw["cold"].append({"error": f"{type(exc).__name__}: {exc}"[:300]})
-        log("[bench]   profiled cold start …")
-        try:
-            raw["profiled"] = _cold_start(b, n, profile=True, tag="profiled")
-        except Exception as exc:
-            raw["profiled"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
-        log("[bench]   start right after installation (empty cache) …")
-        try:
+        log(f"[bench]   default view: {n} map iframe(s); cold starts of python -m app.serve …")
+        raw["cold"] = _starts(b, n, opts.cold_starts, command="serve")
+        log("[bench]   cold starts of plain streamlit run …")
+        raw["cold_streamlit"] = _starts(b, n, max(2, opts.cold_starts - 2), command="streamlit")
+        log("[bench]   profiled cold starts …")
+        raw["profiled"] = _one(lambda: _cold_start(b, n, profile=True, tag="profiled-serve", command="serve"))
+        raw["profiled_streamlit"] = _one(
+            lambda: _cold_start(b, n, profile=True, tag="profiled-streamlit", command="streamlit")
+        )
+        log("[bench]   starts after installation (empty cache, with and without geo_app warm) …")
+
+        def installed(warm: bool) -> dict[str, Any]:
             clear_static_topology()
             env = empty_cache_env(ARTIFACTS / "fresh-cache")
-            raw["fresh_install"] = _cold_start(b, n, env=env, tag="fresh")
-        except Exception as exc:
-            raw["fresh_install"] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
+            warm_s = warm_caches(env) if warm else None
+            return {"warm_s": warm_s, **_cold_start(b, n, env=env, tag=f"fresh-{warm}", command="serve")}
+
+        raw["fresh_install"] = _one(lambda: installed(True))
+        raw["empty_cache"] = _one(lambda: installed(False))
         log("[bench]   new sessions on a warm server …")
         with running(tag="warm") as srv:
             url = srv.url + "/"
@@ -220,50 +244,78 @@ def where_it_goes(ok: list[dict[str, Any]], raw: dict[str, Any]) -> list[str]:
         ("map iframe: component JS, Leaflet, planmap.js, TopoJSON, drawing", step("iframe_start", "drawn")),
     ]
     lines = [
-        "**Where the cold start goes** (medians; each step follows the one before):",
+        "**Where the cold start of `python -m app.serve` goes** (medians; each step follows the one before):",
         "",
         *[f"- {label}: {fmt_s(v)}" for label, v in parts],
     ]
-    prof = (raw.get("profiled") or {}).get("profile")
-    if prof and Path(prof["path"]).exists():
-        rows, key = profile_table(prof["path"], top=60)
+    for name, title in (("profiled", "`app.serve`"), ("profiled_streamlit", "plain `streamlit run`")):
+        prof = (raw.get(name) or {}).get("profile")
+        if not prof or not Path(prof["path"]).exists():
+            continue
+        rows, key = profile_table(prof["path"], top=80)
         named = []
         for pattern, label in NAMED_STEPS.items():
             hit = next((r for r in rows if pattern in r[0]), None)
             if hit:
                 named.append(f"{label} {int(hit[1]) / 1000:.2f} s")
         lines.append(
-            f"- in the first script run (profiled, {key['total']:.1f} s under cProfile): imports "
+            f"- first script run of {title} under cProfile ({key['total']:.1f} s profiled): imports "
             f"{key['imports']:.2f} s in all; " + "; ".join(named)
         )
     return [*lines, ""]
 
 
+def _cold_target(runs: list[dict[str, Any]], what: str, prev: dict[str, Any]) -> Target:
+    drawn = [r["drawn"] for r in runs if "drawn" in r]
+    med = median(drawn)
+    failed = sum(1 for r in runs if "error" in r)
+    return Target(
+        what,
+        "≤ 3 s",
+        fmt_spread(drawn) + (f"; {failed} start(s) failed" if failed else ""),
+        bool(drawn) and med <= 3.0 and not failed,
+        value=med if drawn else None,
+        previous=prev.get("cold"),
+        previous_text=prev.get("cold_text", ""),
+        previous_source=prev.get("cold_source", ""),
+    )
+
+
+def _profile_lines(prof: dict[str, Any], title: str) -> list[str]:
+    if prof.get("error"):
+        return [f"The profiled start ({title}) failed: {prof['error']}", ""]
+    p = prof.get("profile")
+    if not p or not Path(p["path"]).exists():
+        return []
+    rows, key = profile_table(p["path"])
+    return [
+        f"**Where the first script run goes, {title}** (one extra cold start under cProfile, which slows it: "
+        f"the run took {p['end'] - p['start']:.2f} s, from {p['start']:.2f} s to {p['end']:.2f} s after launch; "
+        f"map drawn at {prof['drawn']:.2f} s). Imports made during the run (`importlib._find_and_load`, "
+        f"cumulative): {key['imports']:.2f} s of {key['total']:.2f} s profiled. The app's own functions by "
+        "cumulative time:",
+        "",
+        *table(["Function", "cumulative ms", "own ms", "calls"], rows, "lrrr"),
+    ]
+
+
 def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
     sec = Section("startup", "1. Time to map: cold start and new session")
     ok = [r for r in raw["cold"] if "drawn" in r]
+    ok_st = [r for r in raw.get("cold_streamlit", []) if "drawn" in r]
     cache = raw["cache_at_cold_starts"]
-    drawn = [r["drawn"] for r in ok]
-    med = median(drawn)
     sec.targets.append(
-        Target(
-            "Cold `streamlit run` → map drawn",
-            "≤ 3 s",
-            fmt_spread(drawn),
-            bool(ok) and med <= 3.0,
-            value=med,
-            previous=prev.get("cold"),
-            previous_text=prev.get("cold_text", ""),
-            previous_source=prev.get("cold_source", ""),
-        )
+        _cold_target(raw["cold"], "Cold start `python -m app.serve` (the app command) → map drawn", prev)
     )
+    if raw.get("cold_streamlit"):
+        sec.targets.append(_cold_target(raw["cold_streamlit"], "Cold start, plain `streamlit run` → map drawn", prev))
     fresh = [r["drawn"] for r in raw["new_fresh_context"] if "drawn" in r]
     tabs = [r["drawn"] for r in raw["new_tab_same_context"] if "drawn" in r]
     sec.targets.append(
         Target(
             "New session on a warm server → map drawn (fresh browser context)",
             "≤ 1.5 s",
-            fmt_spread(fresh),
+            fmt_spread(fresh) + f"; new tab of a visited context {fmt_spread(tabs)}",
             bool(fresh) and median(fresh) <= 1.5,
             value=median(fresh),
             previous=prev.get("session"),
@@ -276,49 +328,44 @@ def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
     b += [
         f"Disk caches at the cold starts: `.cache/` existed: {cache['cache_existed']}; map data pickle for the "
         f"current inputs: {cache['mapdata_cached']}; served TopoJSON present: {cache['topology_cached']} "
-        f"(before the benchmark: `.cache/` existed: {raw['cache_before']['cache_existed']}). "
+        f"(before the benchmark: `.cache/` existed: {raw['cache_before']['cache_existed']}), i.e. as after "
+        "`scripts/run_app.sh` (which runs `python -m geo_app warm` after installing). "
         f"The default view has {raw['n_maps']} map iframe(s); 'drawn' waits for all of them.",
         "",
-        "**Cold start, moment by moment** (seconds after the server process was launched; from the page's own "
-        "clocks, its resource timings and the websocket messages; the page is opened when health answers):",
+        "**Cold start of `python -m app.serve`, moment by moment** (seconds after the process was launched; from "
+        "the page's own clocks, its resource timings and the websocket messages; the page is opened when health "
+        "answers):",
         "",
     ]
     b += timeline(ok, "launch")
-    fin = [r["script_finished"] for r in ok if r.get("script_finished") is not None]
-    b += [
-        f"The first script run finished {fmt_spread(fin)} after launch (the sidebar is drawn after the map). "
-        f"Server RSS after the start: {ok[0]['rss_kib'] / 1024:.0f} MiB."
-        if ok and ok[0].get("rss_kib")
-        else "",
-        "",
-    ]
-    for r in raw["cold"]:
+    if ok_st:
+        b += ["**Cold start of plain `streamlit run`**, the same moments:", ""]
+        b += timeline(ok_st, "launch")
+    rss = [r["rss_kib"] for r in ok if r.get("rss_kib")]
+    b += [f"Server RSS right after a cold start: {rss[0] / 1024:.0f} MiB." if rss else "", ""]
+    for r in [*raw["cold"], *raw.get("cold_streamlit", [])]:
         if "error" in r:
             b += [f"A cold start failed: {r['error']}", ""]
-    prof = raw.get("profiled") or {}
-    if prof.get("profile"):
-        rows, key = profile_table(prof["profile"]["path"])
-        p = prof["profile"]
-        b += [
-            f"**Where the first script run goes** (one extra cold start under cProfile, which slows it: the run "
-            f"took {p['end'] - p['start']:.2f} s from {p['start']:.2f} s to {p['end']:.2f} s after launch; map drawn "
-            f"at {prof['drawn']:.2f} s). Imports made during the run (`importlib._find_and_load`, cumulative): "
-            f"{key['imports']:.2f} s of {key['total']:.2f} s profiled. The app's own functions by cumulative time:",
-            "",
-        ]
-        b += table(["Function", "cumulative ms", "own ms", "calls"], rows, "lrrr")
-    elif prof.get("error"):
-        b += [f"The profiled start failed: {prof['error']}", ""]
-    fr = raw.get("fresh_install") or {}
-    if "drawn" in fr:
-        b += [
-            f"**Right after installation** (empty `GEO_APP_CACHE`, no served TopoJSON: the pipeline, boundaries and "
-            f"topology are built by the first run): map drawn {fmt_s(fr['drawn'])} after launch (health "
-            f"{fmt_s(fr['health'])}, map args sent at {fmt_s(fr.get('component_last'))}).",
-            "",
-        ]
-    elif fr.get("error"):
-        b += [f"The start after installation failed: {fr['error']}", ""]
+    b += _profile_lines(raw.get("profiled") or {}, "`python -m app.serve`")
+    b += _profile_lines(raw.get("profiled_streamlit") or {}, "plain `streamlit run`")
+    for key, title in (
+        (
+            "fresh_install",
+            "Right after installation** (empty `GEO_APP_CACHE`, no served TopoJSON, then "
+            "`python -m geo_app warm` as `scripts/run_app.sh` runs it",
+        ),
+        ("empty_cache", "With empty caches and no warm step** (the first run builds boundaries, pipeline and topology"),
+    ):
+        fr = raw.get(key) or {}
+        if "drawn" in fr:
+            warm = f"`geo_app warm` took {fmt_s(fr['warm_s'])}; then " if fr.get("warm_s") else ""
+            b += [
+                f"**{title}): {warm}`python -m app.serve` → map drawn {fmt_s(fr['drawn'])} after launch (health "
+                f"{fmt_s(fr['health'])}, map args received at {fmt_s(fr.get('component_last'))}).",
+                "",
+            ]
+        elif fr.get("error"):
+            b += [f"**{title})**: failed: {fr['error']}", ""]
     b += [
         "**New session on a warm server** (the server has drawn the map before; seconds after `page.goto`):",
         "",
