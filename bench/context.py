@@ -187,7 +187,7 @@ def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
     sec.targets.append(
         Target(
             f"`ctx={JUNK_CTX}` de-duplicated and fast (new session → map + context drawn, first time)",
-            "one country layer; ≤ 5 s first time",
+            "one country layer, ≤ 10 entries kept; page ≤ 5 s first time (the 中国 goal, applied here)",
             f"{_t(jf)} first time, {_t(jw)} warm; resolved to {res['junk']['codes']}",
             dedup and bounded and "error" not in jf and jf["drawn_s"] <= 5,
             value=jf.get("drawn_s"),

@@ -264,6 +264,15 @@ def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
         ],
     ]
     b += table(["What", "As sent", "With gzip -6", "Note"], rows)
+    urls = [d["url"] for d in raw["data_fetches"] if not d["from_cache"]]
+    dup = {u for u in urls if urls.count(u) > 1}
+    if dup:
+        b += [
+            f"Each of the {raw['n_maps']} map iframes fetches the map data itself, at the same time, so the browser "
+            f"cache does not help: {', '.join(sorted(dup))} crossed the wire {len(urls) - len(set(urls)) + 1} times. "
+            "Likewise each iframe loads its own component JS and vendored Leaflet, plugins and fonts (table below).",
+            "",
+        ]
     b += [
         f"Streamlit's websocket: {'compressed: ' + raw['ws_extensions'] if raw['ws_extensions'] else 'not compressed'}"
         " (`server.enableWebsocketCompression` is off by default; the handshake was offered permessage-deflate). "

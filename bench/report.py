@@ -150,16 +150,23 @@ def _jsonable(x: Any) -> Any:
     return str(x)
 
 
-def load_raw() -> dict[str, Any]:
+def raw_path(out: Path | None = None) -> Path:
+    """results.json for bench/RESULTS.md; results-<name>.json beside a report written elsewhere."""
+    if out is None or out.resolve() == (BENCH / "RESULTS.md").resolve():
+        return RAW_JSON
+    return ARTIFACTS / f"results-{out.stem}.json"
+
+
+def load_raw(out: Path | None = None) -> dict[str, Any]:
     try:
-        return json.loads(RAW_JSON.read_text(encoding="utf-8"))
+        return json.loads(raw_path(out).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
 
 
-def save_raw(parts: dict[str, dict[str, Any]], machine: dict[str, str]) -> None:
+def save_raw(parts: dict[str, dict[str, Any]], machine: dict[str, str], out: Path | None = None) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    RAW_JSON.write_text(
+    raw_path(out).write_text(
         json.dumps({"machine": machine, "parts": _jsonable(parts)}, indent=1, ensure_ascii=False), encoding="utf-8"
     )
 

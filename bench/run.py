@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         quiet_part()
         raw["load"] = guarded("load", lambda: load.measure(n_maps, opts, log))
 
-    stored = report.load_raw().get("parts", {})
+    stored = report.load_raw(args.out).get("parts", {})
     for key in PARTS:
         if key not in raw and key in stored:
             raw[key] = {**stored[key], "_when": f"figures from an earlier run ({stored[key].get('_stamp', '?')})"}
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         "notes": [n for n in notes if n],
     }
     text = report.render(sections, machine, meta)
-    report.save_raw(raw, machine)
+    report.save_raw(raw, machine, args.out)
     path = report.write(args.out, text)
     failed = [t.what for s in sections for t in s.targets if t.passed is False]
     log(f"[bench] wrote {path}; {len(failed)} target(s) failed" + (f": {'; '.join(failed)}" if failed else ""))

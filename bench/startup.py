@@ -168,10 +168,11 @@ def measure(opts: Options, log=print) -> dict[str, Any]:
             raw["probe_s"] = time.time() - t0
         n = raw["n_maps"]
         raw["cache_at_cold_starts"] = cache_state()
-        log(f"[bench]   default view: {n} map iframe(s); cold starts of python -m app.serve …")
-        raw["cold"] = _starts(b, n, opts.cold_starts, command="serve")
-        log("[bench]   cold starts of plain streamlit run …")
-        raw["cold_streamlit"] = _starts(b, n, max(2, opts.cold_starts - 2), command="streamlit")
+        log(f"[bench]   default view: {n} map iframe(s); cold starts of app.serve and streamlit run, alternating …")
+        raw["cold"], raw["cold_streamlit"] = [], []
+        for _ in range(opts.cold_starts):  # alternating, so a change of the machine's load hits both alike
+            raw["cold"] += _starts(b, n, 1, command="serve")
+            raw["cold_streamlit"] += _starts(b, n, 1, command="streamlit")
         log("[bench]   profiled cold starts …")
         raw["profiled"] = _one(lambda: _cold_start(b, n, profile=True, tag="profiled-serve", command="serve"))
         raw["profiled_streamlit"] = _one(
@@ -191,11 +192,13 @@ def measure(opts: Options, log=print) -> dict[str, Any]:
         with running(tag="warm") as srv:
             url = srv.url + "/"
             _new_session(b, url, n)  # the server's first session: its caches fill here
-            raw["new_fresh_context"] = [_new_session(b, url, n) for _ in range(opts.sessions)]
             ctx = browser.new_context(b)
+            raw["new_fresh_context"], raw["new_tab_same_context"] = [], []
             try:
                 _new_session(b, url, n, ctx)  # this context's first visit fills its HTTP cache
-                raw["new_tab_same_context"] = [_new_session(b, url, n, ctx) for _ in range(opts.sessions)]
+                for _ in range(opts.sessions):  # alternating, as above
+                    raw["new_fresh_context"].append(_new_session(b, url, n))
+                    raw["new_tab_same_context"].append(_new_session(b, url, n, ctx))
             finally:
                 ctx.close()
             raw["warm_rss_kib"] = srv.rss_kib()
@@ -228,8 +231,9 @@ NAMED_STEPS = {
 }
 
 
-def where_it_goes(ok: list[dict[str, Any]], raw: dict[str, Any]) -> list[str]:
-    """A few lines: the cold start's big steps (medians) and the first run's costliest app steps."""
+def where_it_goes(ok: list[dict[str, Any]], raw: dict[str, Any] | None, title: str) -> list[str]:
+    """A few lines: the big steps of a page load (medians) and, for a cold start, the first run's costliest
+    app steps (``raw`` holds the profiles)."""
     if not ok:
         return []
 
@@ -237,18 +241,26 @@ def where_it_goes(ok: list[dict[str, Any]], raw: dict[str, Any]) -> list[str]:
         return median([r[z] - (r[a] if a else 0.0) for r in ok if r.get(z) is not None and (not a or r.get(a))])
 
     parts = [
-        ("server process start → healthy", step(None, "health")),
-        ("Streamlit frontend boot (HTML, 3 MB JS bundle, websocket)", step("health", "ws_open")),
-        ("first script run up to the map's args", step("ws_open", "component_last")),
-        ("frontend mounts the component (iframe created)", step("component_last", "iframe_start")),
+        ("server process start → healthy", step(None, "health")) if raw else None,
+        ("Streamlit frontend boot (HTML, 3 MB JS bundle, websocket)", step("health" if raw else None, "ws_open")),
+        (
+            "first script run up to the map's args" if raw else "script run up to the map's args",
+            step("ws_open", "component_last"),
+        ),
+        (
+            "frontend mounts the component (lazy component chunk, iframe created)",
+            step("component_last", "iframe_start"),
+        ),
         ("map iframe: component JS, Leaflet, planmap.js, TopoJSON, drawing", step("iframe_start", "drawn")),
     ]
     lines = [
-        "**Where the cold start of `python -m app.serve` goes** (medians; each step follows the one before):",
+        f"**Where {title} goes** (medians; each step follows the one before):",
         "",
-        *[f"- {label}: {fmt_s(v)}" for label, v in parts],
+        *[f"- {label}: {fmt_s(v)}" for label, v in filter(None, parts)],
     ]
-    for name, title in (("profiled", "`app.serve`"), ("profiled_streamlit", "plain `streamlit run`")):
+    for name, what in (("profiled", "`app.serve`"), ("profiled_streamlit", "plain `streamlit run`")):
+        if not raw:
+            break
         prof = (raw.get(name) or {}).get("profile")
         if not prof or not Path(prof["path"]).exists():
             continue
@@ -259,7 +271,7 @@ def where_it_goes(ok: list[dict[str, Any]], raw: dict[str, Any]) -> list[str]:
             if hit:
                 named.append(f"{label} {int(hit[1]) / 1000:.2f} s")
         lines.append(
-            f"- first script run of {title} under cProfile ({key['total']:.1f} s profiled): imports "
+            f"- first script run of {what} under cProfile ({key['total']:.1f} s profiled): imports "
             f"{key['imports']:.2f} s in all; " + "; ".join(named)
         )
     return [*lines, ""]
@@ -324,7 +336,7 @@ def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
         )
     )
     b = sec.body
-    b += where_it_goes(ok, raw)
+    b += where_it_goes(ok, raw, "the cold start of `python -m app.serve`")
     b += [
         f"Disk caches at the cold starts: `.cache/` existed: {cache['cache_existed']}; map data pickle for the "
         f"current inputs: {cache['mapdata_cached']}; served TopoJSON present: {cache['topology_cached']} "
@@ -370,6 +382,9 @@ def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
         "**New session on a warm server** (the server has drawn the map before; seconds after `page.goto`):",
         "",
     ]
+    b += where_it_goes(
+        [r for r in raw["new_fresh_context"] if "drawn" in r], None, "a new session (fresh context) on a warm server"
+    )
     b += ["*Fresh browser context* (a first visit: nothing cached in the browser):", ""]
     b += timeline(raw["new_fresh_context"], "goto")
     b += ["*New tab in a context that has loaded the app before* (HTTP cache warm):", ""]
