@@ -5,9 +5,10 @@ first, one warm-up call, then the median of n calls of ``export.export_bytes(["a
 ``printmap.deck_pdf_bytes(data, decks)`` (with its progress callback counted) and
 ``printmap.image_bytes("png", size="a4", dpi=300)``. *From the CLI*: a new
 ``python -m geo_app ...`` process each (imports and data loading included), as the issue timed them.
-*In the app*: the same downloads clicked in the sidebar of a running app, timed from the click to
-the file, while the page is checked every 100 ms for a progress bar (``stProgress``), a spinner,
-or a status/toast element.
+*In the app*: the same downloads clicked in the sidebar of a running app, timed from the first click
+(the download button, or the "prepare" button of files built under a progress bar) to the file,
+while the page is checked every 100 ms for a progress bar (``stProgress``), a spinner, or a
+status/toast element.
 """
 
 from __future__ import annotations
@@ -99,33 +100,60 @@ def cli(reps: int) -> dict[str, Any]:
     return out
 
 
+def _watch(page: Any, seen: dict[str, float], t0: float, until, timeout: float) -> None:
+    """Record the indicators shown (first time each) every 100 ms until ``until()`` is true."""
+    while time.time() - t0 < timeout:
+        for ind in page.evaluate(INDICATORS_JS):
+            seen.setdefault(ind, round(time.time() - t0, 2))
+        if until():
+            return
+        page.wait_for_timeout(100)
+
+
 def _download(s: browser.Session, button: str, prepare=None, timeout: float = 180) -> dict[str, Any]:
+    """Click a download in the sidebar and time it to the file.
+
+    Two flows: a plain download button (the file is built when clicked), or a "prepare" button
+    (``make::<key>``) that builds the file under a progress bar, after which the download button
+    appears. A file another session prepared before is offered at once."""
     page = s.page
     if prepare:
         prepare(page)
-    btn = page.locator(f".st-key-{button} button")
-    btn.scroll_into_view_if_needed()
     seen: dict[str, float] = {}
+    make = page.locator(f".st-key-make--{button} button")
+    btn = page.locator(f".st-key-{button} button")
     t0 = time.time()
+    out: dict[str, Any] = {"flow": "download button"}
+    if make.count():
+        out["flow"] = "prepare, then download"
+        make.scroll_into_view_if_needed()
+        make.click()
+        _watch(page, seen, t0, lambda: btn.count() > 0, timeout)
+        out["ready_s"] = time.time() - t0
+    elif btn.count():
+        out["flow"] = "download button" if "⬇" not in btn.inner_text() else "already prepared (shared)"
+    btn.scroll_into_view_if_needed()
     with page.expect_download(timeout=timeout * 1000) as info:
         btn.click()
-        while time.time() - t0 < timeout:
-            for ind in page.evaluate(INDICATORS_JS):
-                seen.setdefault(ind, round(time.time() - t0, 2))
+
+        def done() -> bool:
             try:
-                if info.is_done():
-                    break
+                return info.is_done()
             except Exception:
-                pass
-            page.wait_for_timeout(100)
+                return False
+
+        _watch(page, seen, t0, done, timeout)
     d = info.value
     path = d.path()
-    return {
-        "seconds": time.time() - t0,
-        "file": d.suggested_filename,
-        "bytes": Path(path).stat().st_size if path else None,
-        "indicators": seen,
-    }
+    out.update(
+        {
+            "seconds": time.time() - t0,
+            "file": d.suggested_filename,
+            "bytes": Path(path).stat().st_size if path else None,
+            "indicators": seen,
+        }
+    )
+    return out
 
 
 def in_app(b: Any, url: str, n_maps: int) -> dict[str, Any]:
@@ -178,6 +206,22 @@ NAMES = {
 }
 
 
+def _indicators(seen: dict[str, float]) -> str:
+    """'stProgress (15 texts, first at 0.3 s), …' from the indicators seen (kind:text -> first time)."""
+    kinds: dict[str, list[float]] = {}
+    for k, v in seen.items():
+        kinds.setdefault(k.split(":", 1)[0], []).append(v)
+    return (
+        ", ".join(
+            f"{k} ({len(v)} text{'s' if len(v) > 1 else ''}, first at {min(v):.1f} s)"
+            if len(v) > 1
+            else f"{k} at {v[0]:.1f} s"
+            for k, v in kinds.items()
+        )
+        or "none"
+    )
+
+
 def _progress(app: dict[str, Any]) -> tuple[bool, str]:
     slow = {k: v for k, v in app.items() if "seconds" in v and v["seconds"] > 1}
     parts, ok = [], True
@@ -186,7 +230,7 @@ def _progress(app: dict[str, Any]) -> tuple[bool, str]:
         bar = [i for i in kinds if i.startswith(("stProgress", "stStatus", "stToast"))]
         spin = [i for i in kinds if "Spinner" in i]
         if bar:
-            parts.append(f"{k}: progress shown ({', '.join(bar)})")
+            parts.append(f"{k}: progress shown ({_indicators({i: kinds[i] for i in bar})})")
         else:
             ok = False
             parts.append(f"{k}: " + ("a spinner only, no progress" if spin else "nothing shown"))
@@ -223,7 +267,9 @@ def section(raw: dict[str, Any], prev: dict[str, Any]) -> Section:
     for key, (label, _goal, pkey) in NAMES.items():
         c = cli_.get(key, {})
         a = app.get(key, {})
-        ind = ", ".join(f"{k} at {v:.1f} s" for k, v in (a.get("indicators") or {}).items()) or "none"
+        ind = _indicators(a.get("indicators") or {})
+        if a.get("flow"):
+            ind = f"{a['flow']}: {ind}"
         rows.append(
             [
                 label,
