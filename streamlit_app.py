@@ -90,7 +90,8 @@ if DATA.problems:
     with st.expander(t("catalog_problems", lang)):
         st.code("\n".join(str(p) for p in DATA.problems))
 
-fly, highlight = tools.search_box(DATA, lang, choice.plans)
+search_slot = st.empty()  # the search box: drawn here after the map (its index is not needed first)
+fly, highlight = tools.search_choice(lang, choice.plans)
 
 # ----------------------------------------------------------------------------- map + side panel
 
@@ -109,6 +110,8 @@ with col_map:
     map_ui.show_maps(
         spec, ctx_codes, view_key=choice.id, fly=fly, url_view=st.session_state.get("url_view"), top_offset=150
     )
+with search_slot.container():
+    tools.search_box(lang, choice.plans)
 with col_panel, st.container(key="pm_panel"):
     panel_ui.render(DATA, lang, choice.plans, visible)
 

@@ -16,7 +16,7 @@ import streamlit as st
 from app import map_component
 from geo_app import boundaries, scenes, search
 from geo_app.mapdata import MapData, inputs_key, load_map_data
-from geo_app.web import assets, groups, layers, rendered, topo
+from geo_app.web import assets, bundle, groups, layers, rendered, topo
 from geo_app.web.spec import MapSpec
 
 
@@ -50,7 +50,10 @@ def _base_parts(version: str) -> map_component.MapParts:
     }
     m = layers.base_map(data, MapSpec(mode="app"), sources)
     assets.localize_map(m, assets.STREAMLIT_BASE_URL)
-    return map_component.render_base(m)
+    parts = map_component.render_base(m)
+    # one script file, and the default basemap's geometry already loading while it does
+    first = sources[layers.source_key(MapSpec())]
+    return replace(parts, js_links=(bundle.prefetch_url([first]), bundle.bundle_url(parts.js_links)))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2048)

@@ -87,7 +87,9 @@ def show_maps(spec: MapSpec, ctx: tuple[int, ...], view_key: str, fly: dict | No
     groups = cache.groups_js(spec, ctx)
     visible = set(spec.visible_layers or [])
     with st.container(key="pm_maps"):
-        cols = st.columns(frames.frame_weights(data, parts), gap="small") if len(parts) > 1 else [st.container()]
+        # columns also for one frame: the first map keeps its place in the page (and its iframe)
+        # when a region switch goes from two frames to one, so it updates instead of re-mounting
+        cols = st.columns(frames.frame_weights(data, parts) if len(parts) > 1 else [1], gap="small")
         for i, (col, frame) in enumerate(zip(cols, parts, strict=True)):
             if fly and (len(parts) == 1 or _in_frame(data, frame, fly)):
                 view = {"key": f"fly:{fly['key']}", "center": fly["center"], "zoom": fly["zoom"]}
@@ -95,7 +97,7 @@ def show_maps(spec: MapSpec, ctx: tuple[int, ...], view_key: str, fly: dict | No
                 view = {"key": f"url:{view_key}", "center": list(url_view[0]), "zoom": url_view[1]}
             else:
                 view = {"key": f"fit:{view_key}:{frame}", "bounds": frames.bounds(data, frame)}
-            key = f"map{i}" if len(parts) > 1 else "map"
+            key = f"map{i}"
             with col:
                 value = map_component.show_map(
                     base, [*groups, view_js(view, 93)], key=key, height=700, returned_objects=RETURNED

@@ -15,22 +15,20 @@ from geo_app.regions import RegionChoice
 from geo_app.web.layers import layer_keys
 
 
-def search_box(data: MapData, lang: str, plans: tuple[str, ...]) -> tuple[dict | None, tuple[str, ...]]:
-    """Search items and counties; a choice selects it: (fly-to view or None, highlighted ids)."""
-    index = cache.search_index(lang, plans)
-    labels = index["label"].tolist()
-    choice = st.selectbox(
-        t("search", lang),
-        options=[None, *range(len(labels))],
-        key=f"search__{lang}__{','.join(plans)}",
-        format_func=lambda i: t("search_placeholder", lang) if i is None else labels[i],
-        label_visibility="collapsed",
-        placeholder=t("search_placeholder", lang),
-    )
+def _search_key(lang: str, plans: tuple[str, ...]) -> str:
+    return f"search__{lang}__{','.join(plans)}"
+
+
+def search_choice(lang: str, plans: tuple[str, ...]) -> tuple[dict | None, tuple[str, ...]]:
+    """What the search box's current choice asks of the map: (fly-to view or None, highlighted ids).
+
+    Read from the session before the map is drawn; the box itself (``search_box``) is drawn after
+    it, so the first map of a session does not wait for the search index."""
+    choice = st.session_state.get(_search_key(lang, plans))
     if choice is None:
         st.session_state.pop("searched", None)
         return None, ()
-    hit = index.iloc[choice]
+    hit = cache.search_index(lang, plans).iloc[choice]
     fly = {"key": f"{hit.kind}:{hit.ref}", "center": [round(hit.lat, 5), round(hit.lon, 5)], "zoom": int(hit.zoom)}
     if st.session_state.get("searched") != fly["key"]:  # a new choice: show it in the panel
         st.session_state.searched = fly["key"]
@@ -43,6 +41,19 @@ def search_box(data: MapData, lang: str, plans: tuple[str, ...]) -> tuple[dict |
             st.session_state.panel = {"open": ("item", hit.ref)}
     highlight = (hit.ref,) if hit.kind == "feature" else ()
     return fly, highlight
+
+
+def search_box(lang: str, plans: tuple[str, ...]) -> None:
+    """Search items and counties by either name; a choice reruns the page (``search_choice``)."""
+    labels = cache.search_index(lang, plans)["label"].tolist()
+    st.selectbox(
+        t("search", lang),
+        options=[None, *range(len(labels))],
+        key=_search_key(lang, plans),
+        format_func=lambda i: t("search_placeholder", lang) if i is None else labels[i],
+        label_visibility="collapsed",
+        placeholder=t("search_placeholder", lang),
+    )
 
 
 def save_scene_form(data: MapData, lang: str, choice: RegionChoice, visible: frozenset[str]) -> None:

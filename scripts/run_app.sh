@@ -10,6 +10,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements.txt
-# build the caches once (boundaries, plan geometry, map data) so the first page is quick
-.venv/bin/python -m geo_app warm
+# build the caches once (boundaries, plan geometry, map data, the first view) so the first page is quick
+.venv/bin/python -m app.warm
 exec .venv/bin/python -m app.serve "$@"

@@ -62,7 +62,8 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_app(timeout: float = 90, env: dict[str, str] | None = None) -> Iterator[str]:
-    """Start `streamlit run streamlit_app.py` headless (``env``: extra environment, e.g. another
+    """Start the app as the README does (``python -m app.serve``, i.e. `streamlit run
+    streamlit_app.py` with the warm-up thread) headless (``env``: extra environment, e.g. another
     catalog folder in GEO_APP_LAYERS); yield its base URL; stop it after."""
     import os
 
@@ -73,9 +74,7 @@ def streamlit_app(timeout: float = 90, env: dict[str, str] | None = None) -> Ite
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            "streamlit_app.py",
+            "app.serve",
             "--server.port",
             str(port),
             "--server.address",

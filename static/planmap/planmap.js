@@ -33,8 +33,10 @@
     if (!sources[key]) {
       var value = pending[key];
       if (value === undefined) return Promise.reject(new Error("unknown source " + key));
-      sources[key] =
-        typeof value === "string"
+      var early = typeof value === "string" && root.PM_PREFETCH && root.PM_PREFETCH[value];
+      sources[key] = early
+        ? early // started by the page's first script (geo_app/web/bundle.py)
+        : typeof value === "string"
           ? fetch(value).then(function (r) {
               if (!r.ok) throw new Error("HTTP " + r.status + " for " + value);
               return r.json();
