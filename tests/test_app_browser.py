@@ -15,6 +15,7 @@ from tests.browser import ARTIFACTS, offline_page, streamlit_app
 
 pytestmark = pytest.mark.browser
 MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+BOUND_JS = "() => !!(window.__pmPresent && window.__pmPresent.bound)"
 
 
 @pytest.fixture(scope="module")
@@ -206,6 +207,8 @@ def test_presentation_and_presenter_view_follow_each_other(app_url):
         presenter = page.context.new_page()
         presenter.goto(app_url + "/?present=1&presenter=1&deck=linxia&scene=3")
         presenter.locator(".pm-notes").wait_for(timeout=60_000)
+        for pg in (page, presenter):  # the key listener is live once the sync component has run
+            pg.wait_for_function(BOUND_JS, timeout=30_000)
         presenter.keyboard.press("ArrowRight")
         presenter.wait_for_function("() => document.body.innerText.includes('4 / 7')")
         page.wait_for_function("() => document.body.innerText.includes('4 / 7')", timeout=30_000)
