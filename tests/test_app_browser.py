@@ -196,6 +196,19 @@ def test_two_regions_far_apart_each_get_a_frame(app_url):
                   best = Math.max(best, x * y / ((b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth()))); } });
                 return best; }""")
             assert share > 0.3, share
+            # the whole region stays in view once the frame has its final width, and a badge whose
+            # region is in view is not cut by the frame's edge
+            f.wait_for_function(
+                """() => { const m = window.map, fit = m.__pmFit; if (!fit) return false;
+                    const box = m.getContainer().getBoundingClientRect();
+                    if (!m.getBounds().pad(0.001).contains(L.latLngBounds(fit))) return false;
+                    const badges = Object.keys(PM.byKey).filter(k => k.startsWith('badge:')).map(k => PM.byKey[k])
+                      .filter(b => b._map === m && m.getBounds().contains(b.getLatLng()));
+                    return badges.length > 0 && badges.every(b => {
+                      const r = b._icon.querySelector('.pm-badge').getBoundingClientRect();
+                      return r.left >= box.left && r.right <= box.right; }); }""",
+                timeout=20_000,
+            )
 
 
 def test_presentation_and_presenter_view_follow_each_other(app_url):

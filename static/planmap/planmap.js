@@ -242,8 +242,24 @@
       }
       if (map.__pmViewKey === view.key) return;
       map.__pmViewKey = view.key;
+      map.__pmFit = view.center ? null : view.bounds;
       if (view.center) map.setView(view.center, view.zoom, { animate: false });
       else if (view.bounds) map.fitBounds(view.bounds, { padding: [12, 12], animate: false });
+      if (!map.__pmRefit) {
+        // the frame may get its final size after the first fit (columns settle, sidebar draws):
+        // fit again on a resize until the user pans or zooms the map themselves
+        map.__pmRefit = true;
+        var refit = function () {
+          map.invalidateSize();
+          if (map.__pmFit) map.fitBounds(map.__pmFit, { padding: [12, 12], animate: false });
+          PM.badgesInside(map);
+        };
+        if (window.ResizeObserver) new ResizeObserver(refit).observe(map.getContainer());
+        else map.on("resize", refit);
+        ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (ev) {
+          map.getContainer().addEventListener(ev, function () { map.__pmFit = null; }, true);
+        });
+      }
     }
     if (group._map) apply(group._map);
     group.on("add", function () { apply(group._map); });
@@ -265,6 +281,8 @@
       if (b.tip) m.bindTooltip(b.tip, { direction: "top", className: "pm-tip" });
       group.addLayer(m);
     });
+    if (group._map) PM.badgesInside(group._map);
+    group.on("add", function () { PM.badgesInside(group._map); });
   };
 
   /**
@@ -332,6 +350,28 @@
     if (opts && opts.highlight) PM.highlightColor = opts.highlight;
     if (opts && opts.north) PM.north(map);
     if (opts && opts.urlSync) PM.urlSync(map);
+    map.on("moveend zoomend viewreset resize", function () { PM.badgesInside(map); });
+  };
+
+  /**
+   * Keep a region badge whose anchor is in view wholly inside the frame (a narrow frame would cut
+   * the centred badge at its edge); a badge of a region out of view is left where it is.
+   */
+  PM.badgesInside = function (map) {
+    var box = map.getContainer().getBoundingClientRect();
+    var view = map.getBounds();
+    Object.keys(PM.byKey).forEach(function (k) {
+      var m = PM.byKey[k];
+      if (k.indexOf("badge:") !== 0 || m._map !== map || !m._icon) return;
+      var el = m._icon.querySelector(".pm-badge");
+      if (!el) return;
+      el.style.marginLeft = "0px";
+      if (!view.contains(m.getLatLng())) return;
+      var r = el.getBoundingClientRect(), pad = 6, dx = 0;
+      if (r.left < box.left + pad) dx = box.left + pad - r.left;
+      else if (r.right > box.right - pad) dx = box.right - pad - r.right;
+      if (dx) el.style.marginLeft = Math.round(dx) + "px";
+    });
   };
 
   /** A simple north arrow control. */
