@@ -313,7 +313,7 @@ def breakdown(s: Session, t0: float, t_drawn: float) -> dict[str, Any]:
         pool = [r for f in frames for r in f["res"]] if where == "frames" else tm["res"]
         return [r for r in pool if pred(r["name"])]
 
-    topo = resources(lambda n: "/app/static/cache/" in n)
+    topo = resources(lambda n: "/app/static/cache/" in n and "/cache/planmap-bundle-" not in n)
     leaflet_js = resources(lambda n: n.endswith("leaflet.js"))
     comp_js = resources(lambda n: "/component/" in n and n.endswith(".js"), "page") or resources(
         lambda n: "/component/" in n and n.endswith(".js")

@@ -31,11 +31,17 @@ from bench.common import Section, Target, fmt_bytes, table
 GAP_DEG = 0.001  # ~100 m
 
 
+def _is_map_data(url: str) -> bool:
+    """Generated map data under ``static/cache/`` (TopoJSON, context layers); the generated script
+    bundle there is code (vendored Leaflet plugins + planmap.js), cached by the browser like them."""
+    return "/app/static/cache/" in url and "/cache/planmap-bundle-" not in url
+
+
 def _category(url: str) -> str:
-    if "/app/static/cache/" in url:
+    if _is_map_data(url):
         return "map data (TopoJSON, context)"
     if "/app/static/" in url:
-        return "vendored map assets (Leaflet, plugins, planmap.js, fonts)"
+        return "vendored map assets (Leaflet, plugins, planmap.js bundle, fonts)"
     if "/component/" in url:
         return "st_folium component frontend"
     if "/static/" in url:
@@ -171,7 +177,7 @@ def measure(b: Any, url: str, n_maps: int) -> dict[str, Any]:
         for f in tm["frames"]
         if f
         for r in f["res"]
-        if "/app/static/cache/" in r["name"]
+        if _is_map_data(r["name"])
     ]
     topo_urls = sorted({d["url"] for d in data_fetches if d["url"].startswith("cache/topo-")})
     files = {}
