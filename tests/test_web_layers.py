@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 import pytest
+import shapely
 
 from geo_app.styles import item_styles
 from geo_app.web import groups, layers, popups
@@ -133,6 +134,20 @@ def test_the_main_belts_are_labelled_at_the_default_zoom(map_data):
         assert name in texts and texts[name] <= 10, (name, texts.get(name))
     counties = [t for t in texts if t.endswith("县") or t.endswith("市")]
     assert {"和政县", "康乐县", "临夏市"} <= set(counties)
+
+
+def test_presenting_labels_every_belt_and_cluster_at_the_overview_zoom(map_data):
+    """Projector-size labels collide sooner; belts and clusters (the message) larger than the
+    smallest county still all show at the zoom a 1920-wide deck opens Linxia's overview with (9.5)."""
+    f = map_data.display_features
+    counties = map_data.display_counties[map_data.display_counties.adcode.isin(map_data.counties_of_plans(("linxia",)))]
+    smallest = shapely.area(counties.geometry.values).min()  # degrees², compared at one latitude
+    big = (f["shape"] == "area") & (shapely.area(f.geometry.values) > smallest)
+    wanted = f[(f.plan == "linxia") & f.category.isin(["industrial_belt", "industry_cluster"]) & big]
+    assert len(wanted) >= 6
+    texts = {lb["t"].replace("\n", ""): lb["z0"] for lb in _labels(map_data, MapSpec(plans=("linxia",), present=True))}
+    for name in wanted.label_zh:
+        assert name in texts and texts[name] <= 9.5, (name, texts.get(name))
 
 
 def test_highlighted_items_are_labelled_from_the_first_zoom(map_data):

@@ -106,6 +106,13 @@ def region_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candid
     return out
 
 
+def _area_priority(area: float, before_counties: bool) -> float:
+    """Label rank of a drawn item by its (boosted) area. An item larger than any county (a
+    multi-prefecture base) is read before the county names; so are belts and clusters when
+    presenting (they are the message there, and the counties are outlined anyway)."""
+    return (1300 if before_counties else 0) + 500 + 100 * math.log1p(area * 100)
+
+
 def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidate]:
     """Labels of the visible drawn items (in their colour) and, closer in, of point items."""
     f = data.display_features[
@@ -143,6 +150,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
             continue
         area = shapely.area(r.geometry) if r.shape == "area" else r.geometry.length * 0.2
         bigger_than_counties = area > largest_county
+        boosted = r.category in BOOST
         area *= BOOST.get(r.category, 1.0)
         anchors = _anchors(_inner_points(r.geometry))
         if r.shape == "line":  # a corridor's label may sit beside its line
@@ -157,8 +165,7 @@ def item_candidates(data: MapData, spec: MapSpec, scale: float) -> list[Candidat
                 anchors,
                 color=color,
                 key=r.id,
-                # an item larger than any county (a multi-prefecture base) is read before county names
-                priority=2000 if hl else (1300 if bigger_than_counties else 0) + 500 + 100 * math.log1p(area * 100),
+                priority=2000 if hl else _area_priority(area, bigger_than_counties or (spec.present and boosted)),
                 font_px=(12.5 if spec.lang == "zh" else 11.5) * scale,
                 extent_deg=0 if hl else _extent(r.geometry),
             )

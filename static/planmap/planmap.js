@@ -604,6 +604,7 @@
   PM.deck = function (map, cfg) {
     var scenes = cfg.scenes, i = 0, presenter = null;
     var bar = document.getElementById("pm-deck-bar");
+    map.getContainer().classList.add("pm-present");  // projector sizes, as the labels were placed for
     function el(id) { return document.getElementById(id); }
     function show(n) {
       i = Math.max(0, Math.min(scenes.length - 1, n));
