@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         "regions",
         help="list regions matching a name or adcode",
         description="List Chinese provinces, prefectures and counties matching QUERY "
-        "(adcode, Chinese name or short form such as 东乡县, or pinyin).",
+        "(adcode, Chinese name or short form such as 甘南州, or pinyin).",
     )
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20)

