@@ -12,6 +12,11 @@ Text reaches the outside world in a few contexts, each with its own rule:
 
 Call the helper of the context at the point the text is written, not earlier: escaping twice
 shows ``&amp;lt;`` and escaping for the wrong context protects nothing.
+
+Template syntax: folium/branca compile the output of every element's macros again as a Jinja
+template, so ``{{ … }}``, ``{% … %}`` or ``{# … #}`` in a name would run on the server. The HTML
+helpers therefore also write braces as entities and ``json_for_script`` escapes a brace that
+would open a Jinja tag; ``web.elements.LiteralHtml`` adds our own HTML without compiling it.
 """
 
 from __future__ import annotations
@@ -27,8 +32,16 @@ import pandas as pd
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 #: Every ASCII punctuation character: CommonMark lets each be backslash-escaped to a literal.
 _MD_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-_JSON_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-_JSON_UNSAFE_RE = re.compile("[<>&\u2028\u2029]")
+_JSON_UNSAFE = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+    "{": "\\u007b",  # only where it would open a Jinja tag: ``{{`` ``{%`` ``{#`` (never JSON syntax)
+}
+_HTML_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+_JSON_UNSAFE_RE = re.compile("[<>&\u2028\u2029]|\\{(?=[{%#])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -40,8 +53,8 @@ def strip_controls(s: Any) -> str:
 
 
 def html_text(s: Any) -> str:
-    """``s`` safe as HTML element content: ``& < >`` and both quotes become entities."""
-    return html.escape(str(s), quote=True)
+    """``s`` safe as HTML element content: ``& < >``, both quotes and braces become entities."""
+    return html.escape(str(s), quote=True).translate(_HTML_BRACES)
 
 
 def html_attr(s: Any) -> str:
@@ -50,7 +63,7 @@ def html_attr(s: Any) -> str:
     Never put text into an unquoted attribute, or into an event-handler, ``href``, ``src`` or
     ``style`` attribute: those need a URL or JS policy, not escaping.
     """
-    return html.escape(str(s), quote=True)
+    return html.escape(str(s), quote=True).translate(_HTML_BRACES)
 
 
 def json_for_script(obj: Any) -> str:
@@ -59,7 +72,8 @@ def json_for_script(obj: Any) -> str:
     ``json.dumps`` alone is not: a string holding ``</script>`` ends the block, ``<!--`` changes
     how the block is parsed, and U+2028/U+2029 end a line in older JS engines. The characters
     ``< > &`` U+2028 U+2029 only occur inside JSON strings, so replacing them with ``\\uXXXX``
-    escapes keeps the same value. NaN and infinities are refused (they are not JSON).
+    escapes keeps the same value; so does a ``{`` followed by ``{ % #`` (a Jinja tag; JSON's own
+    braces are followed by a quote or ``}``). NaN and infinities are refused (they are not JSON).
     """
     text = json.dumps(obj, ensure_ascii=False, allow_nan=False)
     return _JSON_UNSAFE_RE.sub(lambda m: _JSON_UNSAFE[m.group(0)], text)

@@ -17,8 +17,9 @@ from geo_app.web.standalone import standalone_html
 HOSTILE = "</script><script>window.__xss=1</script><img src=x onerror=window.__xss=2>\u2028<!--"
 
 
-def _hostile_data(map_data):
-    """The map data with one feature's names and one category's labels replaced by HOSTILE."""
+def _hostile_data(map_data, text: str = HOSTILE):
+    """The map data with one feature's names, one category's labels and every plan title replaced
+    by ``text``."""
     data = copy.copy(map_data)
     data.catalog = copy.deepcopy(map_data.catalog)
     first = data.display_features.index[0]
@@ -27,16 +28,18 @@ def _hostile_data(map_data):
     for frame in (data.display_features, data.features):
         for col in ("name_zh", "name_en", "label_zh", "label_en"):
             if col in frame.columns:
-                frame.loc[first, col] = HOSTILE
+                frame.loc[first, col] = text
     category = data.display_features.loc[first, "category"]
-    data.catalog.categories[category].update(label_zh=HOSTILE, label_en=HOSTILE)
+    data.catalog.categories[category].update(label_zh=text, label_en=text)
+    for plan_id, plan in data.catalog.plans.items():
+        data.catalog.plans[plan_id] = replace(plan, title_zh=text, title_en=text)
     return data
 
 
-def _hostile_deck(map_data) -> list[scenes.Deck]:
+def _hostile_deck(map_data, text: str = HOSTILE) -> list[scenes.Deck]:
     decks = scenes.load_decks(layer_keys(map_data), set(map_data.features["id"]))
     deck = copy.copy(next(iter(decks.values())))
-    deck.scenes = [replace(deck.scenes[0], title_zh=HOSTILE, subtitle_zh=HOSTILE, notes_zh=HOSTILE)]
+    deck.scenes = [replace(deck.scenes[0], title_zh=text, subtitle_zh=text, notes_zh=text)]
     return [deck]
 
 
@@ -57,17 +60,39 @@ def test_standalone_file_writes_names_and_labels_as_data(map_data):
     _no_markup(html)
 
 
+# Template syntax: branca compiles an Element's text as Jinja, so this ran code on the server
+# (and a quote inside braces crashed the build) when titles went into the page that way.
+JINJA = "甲{{ 7*7 }}{{ cycler.__init__.__globals__.os.getcwd() }}{{ x('a') }}{% if 1 %}乙{% endif %}"
+
+
+@pytest.mark.parametrize("where", ["standalone", "deck"])
+def test_template_syntax_in_any_text_is_written_literally(map_data, where):
+    import os
+
+    data = _hostile_data(map_data, JINJA)
+    if where == "standalone":
+        html = standalone_html(data, MapSpec(lang="zh", mode="standalone"), title=JINJA)
+    else:
+        html = deck_html(data, _hostile_deck(map_data, JINJA), "zh")
+    assert os.getcwd() not in html and "甲49" not in html  # not evaluated
+    # written escaped for its context (an entity in HTML, \u007b in JSON), so it shows as typed
+    assert "&#123;&#123; 7*7 &#125;&#125;" in html or "\\u007b{ 7*7 }}" in html
+
+
 @pytest.mark.browser
-def test_deck_shows_hostile_titles_as_text_in_chromium(map_data, tmp_path):
+@pytest.mark.parametrize(
+    ("text", "shown"), [(HOSTILE, "</script><script>window.__xss=1</script><img src=x"), (JINJA, "甲{{ 7*7 }}")]
+)
+def test_deck_shows_hostile_titles_as_text_in_chromium(map_data, tmp_path, text, shown):
     from tests.browser import offline_page
 
     path = tmp_path / "deck.html"
-    path.write_text(deck_html(map_data, _hostile_deck(map_data), "zh"), encoding="utf-8")
+    path.write_text(deck_html(map_data, _hostile_deck(map_data, text), "zh"), encoding="utf-8")
     with offline_page() as (page, _):
         page.goto(path.as_uri())
         page.wait_for_function("document.getElementById('pm-deck-title').textContent.length > 0", timeout=30_000)
         title = page.locator("#pm-deck-title").inner_text()
-        assert "</script><script>window.__xss=1</script><img src=x" in title  # shown literally
+        assert shown in title  # shown literally
         page.keyboard.press("n")
         assert page.evaluate("window.__xss") is None
 

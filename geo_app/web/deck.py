@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 import folium
-from branca.element import Element
 
 from geo_app.csp import add_csp
 from geo_app.escaping import html_text, json_for_script
@@ -21,7 +20,7 @@ from geo_app.mapdata import MapData
 from geo_app.presentation import scene_frame, scene_plans, scene_spec
 from geo_app.scenes import Deck
 from geo_app.web import assets
-from geo_app.web.elements import RawScript
+from geo_app.web.elements import LiteralHtml, RawScript
 from geo_app.web.label_layer import labels_group
 from geo_app.web.layers import (
     badges_group,
@@ -118,11 +117,11 @@ def deck_map(data: MapData, decks: list[Deck], lang: str = "zh") -> folium.Map:
     cfg = {"scenes": cfg_scenes, "groups": {k: g.get_name() for k, g in groups.items()}}
     title = " · ".join(d.title(lang) for d in decks) or t("deck", lang)
     root = m.get_root()
-    root.header.add_child(Element(f"<title>{html_text(title)}</title>"))
-    root.header.add_child(Element(DECK_CSS))
-    root.html.add_child(Element(_bar(lang)))
+    root.header.add_child(LiteralHtml(f"<title>{html_text(title)}</title>"))
+    root.header.add_child(LiteralHtml(DECK_CSS))
+    root.html.add_child(LiteralHtml(_bar(lang)))
     root.html.add_child(
-        Element(
+        LiteralHtml(
             PRESENTER_HTML.format(
                 notes=html_text(t("notes", lang)),
                 elapsed=html_text(t("elapsed", lang)),

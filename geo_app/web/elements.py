@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
@@ -75,6 +75,19 @@ PM.source({{ this.key_js }}, {{ this.value_js }});
         self._name = "PMSource"
         self.key_js = json_for_script(key)
         self.value_js = json_for_script(value)
+
+
+class LiteralHtml(Element):
+    """HTML added to the page exactly as given. branca's ``Element(text)`` compiles its text as a
+    Jinja template, so a title holding ``{{ … }}`` would run as template code on the server; here
+    the text is a template *variable*, never compiled. Escape user text in it first (``html_text``)."""
+
+    _template = Template("{{ this.html }}")
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self._name = "LiteralHtml"
+        self.html = html
 
 
 class RawScript(MacroElement):

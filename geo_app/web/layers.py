@@ -13,7 +13,6 @@ from __future__ import annotations
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element
 
 from geo_app.datum import wgs84_to_gcj02
 from geo_app.details import credits
@@ -23,7 +22,7 @@ from geo_app.mapdata import MapData
 from geo_app.styles import base_color, item_styles
 from geo_app.web import popups
 from geo_app.web.basemaps import BASEMAPS, tile_url
-from geo_app.web.elements import PlanLib, PMCall, PMSource, slim_map_assets
+from geo_app.web.elements import LiteralHtml, PlanLib, PMCall, PMSource, slim_map_assets
 from geo_app.web.spec import MapSpec
 
 TILE_TIMEOUT_MS = 4000
@@ -100,7 +99,7 @@ def base_map(data: MapData, spec: MapSpec, sources: dict[str, str | dict]) -> fo
     m.options.update({"zoomSnap": 0.25, "zoomDelta": 0.5, "wheelPxPerZoomLevel": 90})
     slim_map_assets(m)
     if spec.mode == "app":  # the component's iframe is sized by the page: the map fills it
-        m.get_root().header.add_child(Element(APP_CSS))
+        m.get_root().header.add_child(LiteralHtml(APP_CSS))
     PlanLib().add_to(m)
     for key, value in sources.items():
         PMSource(key, value).add_to(m)

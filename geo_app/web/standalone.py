@@ -12,7 +12,6 @@ from dataclasses import replace
 from datetime import date
 
 import folium
-from branca.element import Element
 
 from geo_app.csp import add_csp
 from geo_app.escaping import html_text, json_for_script
@@ -20,7 +19,7 @@ from geo_app.i18n import t
 from geo_app.mapdata import MapData
 from geo_app.web import assets
 from geo_app.web.basemaps import BASEMAPS
-from geo_app.web.elements import PMCall, RawScript
+from geo_app.web.elements import LiteralHtml, PMCall, RawScript
 from geo_app.web.frames import bounds
 from geo_app.web.label_layer import labels_group
 from geo_app.web.layers import (
@@ -99,9 +98,9 @@ def standalone_map(data: MapData, spec: MapSpec, title: str | None = None) -> fo
     PMCall("identify", {"title": t("identify_title", spec.lang)}).add_to(view)
     head, sub = page_title(data, spec)
     head = title or head
-    m.get_root().header.add_child(Element(f"<title>{html_text(head)}</title>"))
-    m.get_root().header.add_child(Element(_panel_css()))
-    m.get_root().html.add_child(Element(_panel_html(data, spec, head, sub)))
+    m.get_root().header.add_child(LiteralHtml(f"<title>{html_text(head)}</title>"))
+    m.get_root().header.add_child(LiteralHtml(_panel_css()))
+    m.get_root().html.add_child(LiteralHtml(_panel_html(data, spec, head, sub)))
     entries = json_for_script(_search_entries(data, spec))
     RawScript(f"PM.search({m.get_name()}, document.getElementById('pm-search'), {entries});").add_to(m)
     return m
