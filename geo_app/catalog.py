@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -195,10 +196,74 @@ def load_styles(layers_dir: Path | None = None) -> dict[str, Any]:
     styles = load_yaml(path.read_text(encoding="utf-8"), source=_rel(path))
     if not isinstance(styles, dict) or not isinstance(styles.get("categories"), dict):
         raise CatalogError([Problem(_rel(path), "-", "categories", "styles.yaml needs a 'categories' mapping")])
-    bad = [k for k, v in styles["categories"].items() if not isinstance(v, dict) or not _HEX.match(str(v.get("color")))]
-    if bad:
-        raise CatalogError([Problem(_rel(path), k, "color", "each category needs a '#rrggbb' color") for k in bad])
+    problems = style_problems(styles, _rel(path))
+    if problems:
+        raise CatalogError(problems)
     return styles
+
+
+def _is_colour(v: Any) -> bool:
+    return isinstance(v, str) and bool(_HEX.match(v))
+
+
+def _is_number(v: Any, lo: float = -math.inf, hi: float = math.inf) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and lo <= v <= hi
+
+
+#: Optional keys of a category and of a location style, with their check and the rule in words.
+_CATEGORY_KEYS = {
+    "label_zh": (lambda v: isinstance(v, str) and v.strip(), "must be text"),
+    "label_en": (lambda v: isinstance(v, str) and v.strip(), "must be text"),
+    "order": (_is_number, "must be a number"),
+    "icon": (lambda v: isinstance(v, str) and re.fullmatch(r"[a-z0-9-]{1,40}", v), "must be an icon name like 'leaf'"),
+    "site_like": (lambda v: isinstance(v, bool), "must be true or false"),
+    "palette": (
+        lambda v: isinstance(v, list) and 0 < len(v) <= 64 and all(map(_is_colour, v)),
+        "must be a list of colours like ['#CC6677', '#EE7733']",
+    ),
+}
+_LOCATION_KEYS = {
+    "label_zh": (lambda v: isinstance(v, str), "must be text"),
+    "label_en": (lambda v: isinstance(v, str), "must be text"),
+    "meaning_zh": (lambda v: isinstance(v, str), "must be text"),
+    "meaning_en": (lambda v: isinstance(v, str), "must be text"),
+    "dash": (lambda v: v is None or (isinstance(v, str) and re.fullmatch(r"[0-9 .]{1,40}", v)), "must be like '8 6'"),
+    "fill_opacity": (lambda v: _is_number(v, 0, 1), "must be a number from 0 to 1"),
+    "marker": (lambda v: v in ("solid", "hollow"), "must be solid or hollow"),
+}
+
+
+def style_problems(styles: dict, file: str) -> list[Problem]:
+    """Every wrong type or value in ``styles.yaml``, one Problem each (file, key, field, rule)."""
+    out: list[Problem] = []
+    for k, v in styles["categories"].items():
+        if not isinstance(v, dict):
+            out.append(Problem(file, str(k), "-", "each category must be a mapping"))
+            continue
+        if not _is_colour(v.get("color")):
+            out.append(Problem(file, str(k), "color", "each category needs a '#rrggbb' color"))
+        out += [Problem(file, str(k), f, rule) for f, (ok, rule) in _CATEGORY_KEYS.items() if f in v and not ok(v[f])]
+    for section, check in (("locations", _LOCATION_KEYS), ("base", None)):
+        block = styles.get(section)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            out.append(Problem(file, section, "-", f"'{section}' must be a mapping"))
+            continue
+        for k, v in block.items():
+            if check is None:
+                if not _is_colour(v):
+                    out.append(Problem(file, "base", str(k), "must be a colour like '#f3efe6'"))
+            elif not isinstance(v, dict):
+                out.append(Problem(file, str(k), "-", "each location style must be a mapping"))
+            else:
+                out += [Problem(file, str(k), f, rule) for f, (ok, rule) in check.items() if f in v and not ok(v[f])]
+    angles = styles.get("hatch_angles")
+    if angles is not None and not (
+        isinstance(angles, list) and 0 < len(angles) <= 64 and all(_is_number(a, -360, 360) for a in angles)
+    ):
+        out.append(Problem(file, "hatch_angles", "-", "must be a list of angles in degrees, like [45, -45, 0, 90]"))
+    return out
 
 
 def _rel(path: Path) -> str:
@@ -308,7 +373,11 @@ def _text(value: Any) -> str | None:
 def _read_doc(path: Path, file: str, problems: list[Problem]) -> dict | None:
     try:
         doc = load_yaml(path.read_text(encoding="utf-8"), source=file)
-    except (YamlError, UnicodeDecodeError, OSError) as exc:
+    except UnicodeDecodeError as exc:
+        where = f"byte 0x{exc.object[exc.start]:02x} at position {exc.start}"
+        problems.append(Problem(file, "-", "-", f"not UTF-8 text ({where}); save the file as UTF-8"))
+        return None
+    except (YamlError, OSError) as exc:
         problems.append(Problem(file, "-", "-", f"cannot read: {exc}"))
         return None
     if not isinstance(doc, dict):

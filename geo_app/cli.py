@@ -64,6 +64,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         crs=args.crs,
         out=out,
         force=args.force,
+        data=_strict_data(),
     )
     print(result.summary())
     return 0
@@ -106,9 +107,18 @@ def cmd_image(args: argparse.Namespace) -> int:
         region=args.region,
         title=args.title,
         dpi=args.dpi,
+        data=_strict_data(),
     )
     print(result.summary())
     return 0
+
+
+def _strict_data():
+    """The map data, stopping on any catalog problem (listed, as ``check`` lists them): a file
+    for a GIS team or a print must not silently lack the items of a broken plan file."""
+    from geo_app.mapdata import load_map_data
+
+    return load_map_data(strict=True)
 
 
 def _choice(catalog, value: str):

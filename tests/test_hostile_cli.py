@@ -216,3 +216,76 @@ def test_a_catalog_folder_without_plans_says_so(command, tmp_path, monkeypatch, 
     line = one_error_line(capsys.readouterr().err)
     assert str(layers) in line and "no plan file here yet" in line
     assert not (tmp_path / "map.html").exists()
+
+
+@pytest.mark.parametrize("command", ["export", "image", "html", "deck"])
+def test_a_bad_item_stops_every_output_naming_file_item_and_field(command, tmp_path, monkeypatch, capsys):
+    """A file for a GIS team or a print must not silently lack a broken item (the app reports and
+    skips it; the CLI stops, as `check` would)."""
+    import shutil
+
+    layers = tmp_path / "layers"
+    shutil.copytree(ROOT / "layers", layers, ignore=shutil.ignore_patterns("history"))
+    plan = next(p for p in sorted(layers.glob("*.yaml")) if p.name != "styles.yaml")
+    text = plan.read_text(encoding="utf-8")
+    i = text.index("\n    category: ") + len("\n    category: ")
+    end = text.index("\n", i)
+    plan.write_text(text[:i] + "[a, b]" + text[end:], encoding="utf-8")
+    monkeypatch.setenv("GEO_APP_LAYERS", str(layers))
+    out = tmp_path / f"out{SUFFIX[command]}"
+    argv = [*OUT_COMMANDS[command], "--out", str(out)]
+    if command == "export":
+        argv[2] = "all"  # every plan item, not just the counties
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and plan.name in err and "category" in err, err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "field"),
+    [
+        (("categories", "industrial_belt", "palette"), 5, "palette"),
+        (("categories", "industrial_belt", "palette"), ["red"], "palette"),
+        (("categories", "agri_park", "order"), [1], "order"),
+        (("categories", "agri_park", "icon"), {"a": 1}, "icon"),
+        (("locations", "zone", "fill_opacity"), "lots", "fill_opacity"),
+        (("base", "land"), [1, 2], "land"),
+        (("hatch_angles",), "diagonal", "hatch_angles"),
+    ],
+)
+def test_a_wrong_type_in_styles_yaml_is_named_by_check(where, value, field, tmp_path, monkeypatch, capsys):
+    """`check` names styles.yaml, the key and the field; the outputs never meet the bad value."""
+    import shutil
+
+    import yaml
+
+    layers = tmp_path / "layers"
+    shutil.copytree(ROOT / "layers", layers, ignore=shutil.ignore_patterns("history"))
+    styles = yaml.safe_load((layers / "styles.yaml").read_text(encoding="utf-8"))
+    node = styles
+    for key in where[:-1]:
+        node = node[key]
+    node[where[-1]] = value
+    (layers / "styles.yaml").write_text(yaml.safe_dump(styles, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("GEO_APP_LAYERS", str(layers))
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert "styles.yaml" in err and field in err and "Traceback" not in err, err
+    out = tmp_path / "x.geojson"
+    assert main(["export", "--layers", "all", "--out", str(out)]) == 2
+    assert "unexpected" not in capsys.readouterr().err and not out.exists()
+
+
+def test_a_catalog_that_is_not_utf8_says_where(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    layers = tmp_path / "layers"
+    shutil.copytree(ROOT / "layers", layers, ignore=shutil.ignore_patterns("history"))
+    plan = next(p for p in sorted(layers.glob("*.yaml")) if p.name != "styles.yaml")
+    data = plan.read_bytes()
+    plan.write_bytes(data[:3000] + b"\xff" + data[3000:])
+    monkeypatch.setenv("GEO_APP_LAYERS", str(layers))
+    assert main(["check"]) == 2
+    err = capsys.readouterr().err
+    assert plan.name in err and "not UTF-8 text (byte 0xff at position 3000)" in err, err
