@@ -156,6 +156,63 @@ def test_regions_and_toggles_keep_the_view_and_the_link_reopens_it(app_url):
         assert frame.locator("path.pm-cat-industrial_belt").count() == 0
 
 
+def _pick(page, key: str, label: str) -> None:
+    """Choose the option ``label`` of the select box with key class ``st-key-<key>``."""
+    page.locator(f".st-key-{key} input").click()
+    page.get_by_role("option", name=label, exact=True).click()
+
+
+def _map_view(page, index: int = 0) -> tuple[float, float, float]:
+    frame = page.locator(MAP_IFRAME).nth(index).element_handle().content_frame()
+    return frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+
+
+def test_after_two_frames_the_link_follows_the_map_again(app_url):
+    """Region → both (two frames) → one region: the link must follow what the user does to the
+    map, not the view of the frame that is gone."""
+    with offline_page(1440, 900) as (page, _):
+        page.goto(app_url + "/?region=linxia")
+        wait_map(page)
+        _pick(page, "region__zh", "临夏州 + 张掖市")
+        wait_map(page, n_frames=2)
+        _pick(page, "region__zh", "临夏州")
+        wait_map(page, n_frames=1)
+        box = page.locator(MAP_IFRAME).first.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.mouse.wheel(0, -500)  # the user zooms in
+        page.wait_for_function(
+            "([sel]) => { const w = document.querySelector(sel).contentWindow;"
+            " return w.map && location.search.includes('z=' + w.map.getZoom()) && w.map.getZoom() > 9; }",
+            arg=[MAP_IFRAME],
+            timeout=20_000,
+        )
+        lat, lon, z = _map_view(page)
+        q = query(page)
+        assert abs(float(q["lat"]) - lat) < 1e-4 and abs(float(q["lon"]) - lon) < 1e-4 and float(q["z"]) == z
+
+
+def test_in_two_frames_the_link_keeps_the_view_of_the_frame_moved(app_url):
+    with offline_page(1920, 1080) as (page, _):
+        page.goto(app_url + "/?region=all&lat=38.9&lon=100.4&z=10")
+        wait_map(page, n_frames=2)
+        views = [_map_view(page, i) for i in range(2)]
+        moved = next(i for i, v in enumerate(views) if abs(v[0] - 38.9) < 1e-3 and abs(v[1] - 100.4) < 1e-3)
+        assert views[moved][2] == 10
+        page.wait_for_function("() => location.search.includes('lat=38.9') && location.search.includes('z=10')")
+        # the user pans the other frame: the link now holds that frame's view
+        other = 1 - moved
+        box = page.locator(MAP_IFRAME).nth(other).bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + 60, y + 40, steps=5)
+        page.mouse.up()
+        page.wait_for_function("() => !location.search.includes('lat=38.9')", timeout=20_000)
+        lat, lon, _z = _map_view(page, other)
+        q = query(page)
+        assert abs(float(q["lat"]) - lat) < 1e-4 and abs(float(q["lon"]) - lon) < 1e-4
+
+
 def test_a_setting_change_updates_the_map_in_place(app_url):
     """Language and basemap changes swap layers inside the same map: it is never blanked or re-mounted."""
     with offline_page(1440, 900) as (page, _):

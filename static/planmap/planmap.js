@@ -243,6 +243,7 @@
       if (map.__pmViewKey === view.key) return;
       map.__pmViewKey = view.key;
       map.__pmFit = view.center ? null : view.bounds;
+      if (view.center && map.__pmClaimUrl) map.__pmClaimUrl(); // opened at the link's view or a search
       if (view.center) map.setView(view.center, view.zoom, { animate: false });
       else if (view.bounds) map.fitBounds(view.bounds, { padding: [12, 12], animate: false });
       if (!map.__pmRefit) {
@@ -453,6 +454,11 @@
   PM.urlSync = function (map) {
     var win = root;
     try { if (root.parent && root.parent !== root && root.parent.location.href) win = root.parent; } catch (e) { win = root; }
+    var hist = win.history;
+    function alive() {
+      try { return !!(map._container && map._container.isConnected && map._container.ownerDocument.defaultView); }
+      catch (e) { return false; }
+    }
     function view() {
       var c = map.getCenter();
       return { lat: c.lat.toFixed(5), lon: c.lng.toFixed(5), z: String(map.getZoom()) };
@@ -463,21 +469,31 @@
       Object.keys(v).forEach(function (k) { u.searchParams.set(k, v[k]); });
       return u.pathname + u.search + u.hash;
     }
-    var hist = win.history;
+    withView.alive = alive;
     if (!hist.__pmWrapped) {
       ["replaceState", "pushState"].forEach(function (name) {
         var orig = hist[name].bind(hist);
         hist[name] = function (state, title, url) {
-          if (url !== undefined && url !== null && hist.__pmView) {
-            url = hist.__pmView(String(url));
+          var owner = hist.__pmView;
+          if (url !== undefined && url !== null && owner) {
+            if (owner.alive()) url = owner(String(url));
+            else hist.__pmView = null; // its frame is gone (a region switch from two frames to one)
           }
           return orig(state, title, url);
         };
       });
       hist.__pmWrapped = true;
     }
-    hist.__pmView = withView;
+    // One map owns the link's view: the one the user last moved, else the one opened at the
+    // link's view, else the first one (side-by-side frames; a gone frame never keeps it).
+    function claim() { hist.__pmView = withView; }
+    map.__pmClaimUrl = claim;
+    if (!hist.__pmView || !hist.__pmView.alive()) claim();
+    ["pointerdown", "wheel", "keydown", "touchstart"].forEach(function (ev) {
+      map.getContainer().addEventListener(ev, claim, true);
+    });
     map.on("moveend", function () {
+      if (hist.__pmView !== withView) return;
       try { hist.replaceState(hist.state, "", withView(win.location.href)); } catch (e) { /* not ours */ }
     });
   };
