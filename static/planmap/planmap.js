@@ -720,8 +720,9 @@
 
   /** Forward arrow keys pressed inside the map's iframe to the page (presentation shortcuts). */
   PM.forwardKeys = function (map, keys) {
-    map.keyboard.disable();
+    map.keyboard.disable(); // arrows step scenes instead of panning
     document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape") { map.closePopup(); return; } // Esc closes a popup, never leaves the deck
       if (keys.indexOf(e.key) < 0) return;
       try {
         root.parent.document.dispatchEvent(new KeyboardEvent("keydown", { key: e.key, code: e.code, bubbles: true }));
