@@ -69,12 +69,14 @@ def vector_download(data: MapData, lang: str, choice: RegionChoice, visible: fro
         list(export.FORMATS),
         key=f"exp_fmt__{lang}",
         format_func=lambda f: export.format_label(f, lang),
+        placeholder=t("choose", lang),
     )
     crs = st.selectbox(
         t("export_crs", lang),
         export.crs_options(fmt),
         key=f"exp_crs__{lang}__{fmt}",
         format_func=lambda c: export.crs_label(c, lang),
+        placeholder=t("choose", lang),
     )
     sel = st.radio(
         t("export_selection", lang), SELECTIONS, key=f"exp_sel__{lang}", format_func=lambda c: t(f"sel_{c}", lang)
@@ -83,7 +85,13 @@ def vector_download(data: MapData, lang: str, choice: RegionChoice, visible: fro
     if sel == "county":
         codes = sorted(data.counties_of_plans(choice.plans))
         names = dict(zip(data.counties.adcode.astype(int), data.counties.name_zh, strict=True))
-        county = st.selectbox(t("county", lang), codes, key=f"exp_county__{lang}", format_func=lambda c: names[c])
+        county = st.selectbox(
+            t("county", lang),
+            codes,
+            key=f"exp_county__{lang}",
+            format_func=lambda c: names[c],
+            placeholder=t("choose", lang),
+        )
     layers = _layers(sel, choice, visible)
     if not layers:
         st.caption(t("nothing_visible", lang))

@@ -175,6 +175,7 @@ def _bar(decks: dict, deck_id: str, idx: int, lang: str) -> None:
                 key="deck",
                 format_func=lambda d: decks[d].title(lang),
                 on_change=lambda: st.session_state.update(scene_idx=0),
+                placeholder=t("choose", lang),
             )
             st.link_button(t("presenter_view", lang), f"?present=1&presenter=1&deck={deck_id}&lang={lang}")
             st.button(t("exit_present", lang), key="exit_present", on_click=_exit)

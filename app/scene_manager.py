@@ -65,7 +65,13 @@ def render(data: MapData, lang: str, choice: RegionChoice, visible: frozenset[st
         if not decks:
             st.caption(t("no_scenes", lang))
             return
-        deck_id = st.selectbox(t("deck", lang), list(decks), key="mgr_deck", format_func=lambda d: decks[d].title(lang))
+        deck_id = st.selectbox(
+            t("deck", lang),
+            list(decks),
+            key="mgr_deck",
+            format_func=lambda d: decks[d].title(lang),
+            placeholder=t("choose", lang),
+        )
         dk = decks[deck_id]
         merge_onto = _messages(lang)
         if not dk.scenes:
@@ -77,6 +83,7 @@ def render(data: MapData, lang: str, choice: RegionChoice, visible: frozenset[st
             ids,
             key=f"mgr_scene::{deck_id}",
             format_func=lambda i: f"{ids.index(i) + 1}. {dk.scenes[ids.index(i)].title(lang)}",
+            placeholder=t("choose", lang),
         )
         scene = dk.scenes[ids.index(sid)]
         keys, fids = layer_keys(data), set(data.features.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from app import localize
 from geo_app import regions
 from geo_app.i18n import pick, t
 from geo_app.mapdata import MapData
@@ -29,6 +30,7 @@ def localized_select(label: str, options: list, state_key: str, fmt, lang: str, 
         key=widget_key,
         format_func=fmt,
         on_change=copy,
+        placeholder=t("choose", lang),
     )
 
 
@@ -93,4 +95,6 @@ def render(data: MapData, basemaps: list[str], ctx_dropped: list[str]):
         st.text_input(t("context", lang), key="ctx", placeholder=t("context_help", lang))
         if ctx_dropped:
             st.caption(t("ctx_dropped", lang).format(n=len(ctx_dropped)))
-        return st.container()
+        tools = st.container()
+        localize.fixed_texts(lang)  # Streamlit's own "No results" in the UI language
+        return tools

@@ -64,7 +64,12 @@ def save_scene_form(data: MapData, lang: str, choice: RegionChoice, visible: fro
             st.caption(t("no_scenes", lang))
             return
         with st.form("save_scene"):
-            deck_id = st.selectbox(t("deck", lang), list(decks), format_func=lambda d: decks[d].title(lang))
+            deck_id = st.selectbox(
+                t("deck", lang),
+                list(decks),
+                format_func=lambda d: decks[d].title(lang),
+                placeholder=t("choose", lang),
+            )
             title_zh = st.text_input(t("scene_title_zh", lang), max_chars=120)
             title_en = st.text_input(t("scene_title_en", lang), max_chars=160)
             notes = st.text_area(t("scene_notes", lang), max_chars=4000)

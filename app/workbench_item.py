@@ -131,8 +131,9 @@ def _details(f: dict, fid: str, ctx: PlanContext, lang: str) -> list[Any]:
     c1.text_input(t("wb_name_zh", lang), key=k("name_zh"))
     c2.text_input(t("wb_name_en", lang), key=k("name_en"))
     cats = list(dict.fromkeys([*ctx.categories, str(f.get("category"))]))
-    c1.selectbox(t("category", lang), cats, key=k("category"), format_func=lambda c: ctx.category_label(c, lang))
-    c2.selectbox(t("wb_status", lang), STATUSES, key=k("status"),
+    c1.selectbox(t("category", lang), cats, key=k("category"), format_func=lambda c: ctx.category_label(c, lang),
+                 placeholder=t("choose", lang))  # fmt: skip
+    c2.selectbox(t("wb_status", lang), STATUSES, key=k("status"), placeholder=t("choose", lang),
                  format_func=lambda v: t(f"status_{v}", lang) if v else t("wb_status_none", lang))  # fmt: skip
     options = list(dict.fromkeys([*ctx.units.counties, *ctx.units.prefectures, *st.session_state[k("counties")]]))
     st.multiselect(t("wb_counties", lang), options, key=k("counties"), help=t("wb_counties_help", lang),
@@ -197,6 +198,7 @@ def _merge_reject(d: CatalogDoc, f: dict, fid: str, ctx: PlanContext, lang: str)
     others = [i for i in d.ids() if i != fid]
     labels = {i: pick((d.feature(i) or {}).get("name_zh"), (d.feature(i) or {}).get("name_en"), lang) for i in others}
     other = st.selectbox(t("wb_merge_with", lang), [None, *others], key=S.key("merge_with", fid),
+                         placeholder=t("choose", lang),
                          format_func=lambda i: "—" if i is None else f"{labels[i]}  ({i})")  # fmt: skip
     st.caption(t("wb_merge_help", lang))
     why = st.session_state.get(S.key("why", fid), "")

@@ -79,7 +79,11 @@ def _town(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place |
     current = (f.get("geometry") or {}).get("at")
     S.init(S.key("town", fid), current if current in ids else ids[0])
     town_id = st.selectbox(
-        t("wb_town", lang), ids, key=S.key("town", fid), format_func=lambda i: ctx.town_label(i, lang)
+        t("wb_town", lang),
+        ids,
+        key=S.key("town", fid),
+        format_func=lambda i: ctx.town_label(i, lang),
+        placeholder=t("choose", lang),
     )
     note = _source(fid, lang, required=False)
     row = ctx.towns.loc[town_id]
@@ -114,7 +118,7 @@ def _zone(f: dict, fid: str, ctx: PlanContext, lang: str) -> tuple[edits.Place |
     S.init(S.key("near", fid), [r for r in geom.get("near") or [] if r in ids])
     S.init(S.key("km", fid), float(geom.get("buffer_km") or 10))
     S.init(S.key("width", fid), geom.get("width") or "assumed")
-    near = st.multiselect(t("wb_zone_near", lang), ids, key=S.key("near", fid),
+    near = st.multiselect(t("wb_zone_near", lang), ids, key=S.key("near", fid), placeholder=t("choose", lang),
                           format_func=lambda i: ctx.rule_label(i, lang))  # fmt: skip
     c1, c2 = st.columns(2)
     km = c1.number_input(t("wb_zone_km", lang), min_value=0.5, max_value=100.0, step=0.5, key=S.key("km", fid))

@@ -76,7 +76,7 @@ def _choose_plan(files: list[Path], lang: str) -> Path | None:
     if st.session_state.get("wb_plan") not in names:
         st.session_state.wb_plan = names[0]
     by_name = {p.name: p for p in files}
-    st.selectbox(t("wb_plan", lang), names, key="wb_plan",
+    st.selectbox(t("wb_plan", lang), names, key="wb_plan", placeholder=t("choose", lang),
                  format_func=lambda n: _label(str(by_name[n]), file_version(by_name[n])))  # fmt: skip
     return by_name[st.session_state.wb_plan]
 

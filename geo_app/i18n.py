@@ -19,6 +19,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "basemap": {"zh": "底图", "en": "Basemap"},
     "search": {"zh": "搜索要素或县区", "en": "Search a feature or county"},
     "search_placeholder": {"zh": "输入中文或英文名称", "en": "Type a Chinese or English name"},
+    "choose": {"zh": "请选择", "en": "Choose an option"},
+    "no_results": {"zh": "没有匹配项", "en": "No results"},
     "legend": {"zh": "图例", "en": "Legend"},
     "counties": {"zh": "县区", "en": "Counties"},
     "county": {"zh": "县区", "en": "County"},

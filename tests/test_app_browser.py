@@ -313,3 +313,22 @@ def test_the_pdf_deck_is_prepared_with_progress_then_downloads(app_url):
         with open(path, "rb") as fh:
             assert fh.read(5) == b"%PDF-"
         assert info.value.suggested_filename == "plan_deck_zh.pdf"
+
+
+def test_select_boxes_speak_the_ui_language(app_url):
+    """Streamlit's own "No results" and "Choose an option" do not show in the Chinese UI."""
+    with offline_page(1440, 900) as (page, _):
+        page.goto(app_url + "/?region=linxia")
+        wait_map(page)
+        search = page.locator("[data-testid=stMain] [data-testid=stSelectbox] input").first
+        search.click()
+        search.fill("qqqzzz")
+        page.get_by_text("没有匹配项").wait_for(timeout=10_000)
+        assert page.get_by_text("No results").count() == 0
+        page.keyboard.press("Escape")
+        region = page.locator(".st-key-region__zh input")
+        region.click()
+        region.press("Control+a")
+        region.press("Backspace")
+        page.wait_for_function("() => document.querySelector('.st-key-region__zh input').value === ''")
+        assert region.get_attribute("placeholder") == "请选择"
