@@ -110,7 +110,7 @@ def _edit_form(data, lang, choice, visible, dk, scene, common) -> None:
     with st.form(f"mgr_edit::{dk.id}::{scene.id}"):
         title_zh = st.text_input(t("scene_title_zh", lang), scene.title_zh, max_chars=120)
         title_en = st.text_input(t("scene_title_en", lang), scene.title_en, max_chars=160)
-        notes_zh = st.text_area(t("scene_notes", lang) + "（中文）", scene.notes_zh, max_chars=4000)
+        notes_zh = st.text_area(t("scene_notes_zh", lang), scene.notes_zh, max_chars=4000)
         notes_en = st.text_area(t("scene_notes", lang) + " (English)", scene.notes_en, max_chars=4000)
         use_view = st.checkbox(t("use_current_view", lang))
         if not st.form_submit_button(t("save", lang)):

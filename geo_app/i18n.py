@@ -141,6 +141,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "save_scene": {"zh": "保存当前视图为演示场景", "en": "Save the current view as a scene"},
     "scene_title_zh": {"zh": "标题（中文）", "en": "Title (Chinese)"},
+    "scene_notes_zh": {"zh": "讲稿（中文，可选）", "en": "Speaker notes (Chinese, optional)"},
     "scene_title_en": {"zh": "标题（英文）", "en": "Title (English)"},
     "scene_notes": {"zh": "讲稿（可选）", "en": "Speaker notes (optional)"},
     "save": {"zh": "保存", "en": "Save"},
