@@ -205,8 +205,9 @@ def find_regions(query: str, limit: int = 20) -> list[Region]:
 
 
 def suggest(query: str, n: int = 5) -> list[str]:
-    """Near matches for an unknown name or code, as 'name (adcode)' strings (none for an empty
-    or over-long query: the fuzzy search costs time in proportion to its length)."""
+    """Near matches for an unknown name or code, as 'name (adcode)' strings ('名 Name (adcode)' for
+    a Latin query or a code); none for an empty or over-long query (the fuzzy search costs time
+    in proportion to its length)."""
     idx = region_index()
     q = normalize_query(query)
     if not q or len(q) > MAX_QUERY_CHARS:
@@ -239,8 +240,8 @@ def suggest(query: str, n: int = 5) -> list[str]:
         top = sorted((s for s in scores if s[0] >= 0.5), key=lambda t: -t[0])[: n * 3]
         rows = [idx.iloc[i] for _, i in top]
     seen: list[str] = []
-    for r in rows:
-        label = f"{r['name_zh']} ({r['adcode']})"
+    for r in rows:  # a Latin query gets the English name too (浚县 Xun County), so it can be read
+        label = f"{r['name_zh']} {r['name_en']} ({r['adcode']})" if q.isascii() else f"{r['name_zh']} ({r['adcode']})"
         if label not in seen:
             seen.append(label)
     return seen[:n]

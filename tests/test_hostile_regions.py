@@ -100,3 +100,11 @@ def test_resolution_is_cached_by_normalised_query():
     assert str(first.value) == str(again.value) and "和政县 (622925)" in str(first.value)
     assert boundaries._resolve_cached.cache_info().hits == 3  # the failure was cached too
     assert "您是不是要找" in again.value.text("zh")
+
+
+def test_suggestions_for_a_latin_query_carry_the_english_name():
+    from geo_app import boundaries
+
+    near = boundaries.suggest("Hezhen")
+    assert near and near[0] == "和政县 Hezheng County (622925)"
+    assert all("County" not in s and "City" not in s for s in boundaries.suggest("和正县"))
