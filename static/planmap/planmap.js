@@ -253,7 +253,7 @@
         var refit = function () {
           map.invalidateSize();
           if (map.__pmFit) map.fitBounds(map.__pmFit, { padding: [12, 12], animate: false });
-          PM.badgesInside(map);
+          PM.badgesSoon(map);
         };
         if (window.ResizeObserver) new ResizeObserver(refit).observe(map.getContainer());
         else map.on("resize", refit);
@@ -282,8 +282,8 @@
       if (b.tip) m.bindTooltip(b.tip, { direction: "top", className: "pm-tip" });
       group.addLayer(m);
     });
-    if (group._map) PM.badgesInside(group._map);
-    group.on("add", function () { PM.badgesInside(group._map); });
+    if (group._map) PM.badgesSoon(group._map);
+    group.on("add", function () { PM.badgesSoon(group._map); });
   };
 
   /**
@@ -351,7 +351,16 @@
     if (opts && opts.highlight) PM.highlightColor = opts.highlight;
     if (opts && opts.north) PM.north(map);
     if (opts && opts.urlSync) PM.urlSync(map);
-    map.on("moveend zoomend viewreset resize", function () { PM.badgesInside(map); });
+    map.on("moveend zoomend viewreset resize layeradd", function () { PM.badgesSoon(map); });
+  };
+
+  /** ``badgesInside`` once, in the next animation frame (after layout), however often asked. */
+  PM.badgesSoon = function (map) {
+    if (map.__pmBadgeRaf) return;
+    map.__pmBadgeRaf = root.requestAnimationFrame(function () {
+      map.__pmBadgeRaf = null;
+      PM.badgesInside(map);
+    });
   };
 
   /**
