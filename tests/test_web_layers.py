@@ -179,3 +179,16 @@ def test_badges_count_the_region_wide_items_shown(map_data, lang):
     n = int(((map_data.features.plan == "linxia") & map_data.features.region_wide).sum())
     assert [b["n"] for b in badges] == [n]
     assert ("全州事项" if lang == "zh" else "whole-prefecture items") in badges[0]["t"]
+
+
+def test_a_view_centre_belongs_to_the_frame_that_holds_it(map_data):
+    from geo_app.web import frames
+
+    regions = tuple(a for p in map_data.catalog.plans.values() for a in p.regions)
+    parts = frames.frames(map_data, regions)
+    assert len(parts) == 2  # the two built-in plans lie far apart
+    for part in parts:
+        (s, w), (n, e) = frames.bounds(map_data, part)
+        assert frames.frame_holding(map_data, parts, (s + n) / 2, (w + e) / 2) == part
+    assert frames.frame_holding(map_data, parts, 20.0, 80.0) is None  # nowhere near either
+    assert frames.frame_holding(map_data, parts[:1], 20.0, 80.0) == parts[0]  # one frame takes any view

@@ -98,3 +98,17 @@ def frame_weights(data: MapData, parts: list[tuple[int, ...]]) -> list[float]:
         aspect = (e - w) * math.cos(math.radians((s + n) / 2)) / max(n - s, 1e-6)
         out.append(min(max(aspect, 0.6), 2.5))
     return out
+
+
+def frame_holding(
+    data: MapData, parts: list[tuple[int, ...]], lat: float, lon: float, margin: float = 0.5
+) -> tuple[int, ...] | None:
+    """The frame a view centre (a link's view, a search hit) belongs to: the only frame, or the
+    first whose regions' box, grown by ``margin`` degrees, holds it; None when none does."""
+    if len(parts) == 1:
+        return parts[0]
+    for frame in parts:
+        (s, w), (n, e) = bounds(data, frame)
+        if s - margin <= lat <= n + margin and w - margin <= lon <= e + margin:
+            return frame
+    return None

@@ -1,7 +1,7 @@
 """The change history of a plan's catalog: who changed which items, when, what and why; and undo.
 
 One append-only JSON-lines file per catalog file, in a ``history`` folder beside it:
-``layers/linxia.yaml`` -> ``layers/history/linxia.jsonl`` (``history_path``). Each line is an
+``layers/<plan>.yaml`` -> ``layers/history/<plan>.jsonl`` (``history_path``). Each line is an
 ``Entry``: when (UTC, ISO 8601), who (the name the reviewer typed; "anonymous" when none),
 the plan, the action (draft, accept, edit, counties, place, merge, reject, add, undo), the ids
 of every feature the save changed with each one's fields, the features before and after
